@@ -1,0 +1,3 @@
+from papermap.cli import main
+
+raise SystemExit(main())

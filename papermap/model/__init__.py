@@ -1,0 +1,1 @@
+"""Plain data the rest of papermap works on: basemap layers, relief points, categories, styles."""

@@ -1,0 +1,59 @@
+"""The one normalised relief-point record every source is turned into, and the problems found on the way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+STATUSES = ("open", "closed", "unknown")
+
+
+@dataclass
+class Point:
+    """A relief point (water, bath, toilet, shelter…). Plain text only; coordinates in WGS84 degrees."""
+
+    id: str
+    category: str
+    lon: float
+    lat: float
+    name: str = ""
+    name_en: str = ""
+    hours: str = ""
+    status: str = "unknown"     # one of STATUSES
+    status_text: str = ""       # the source's own words, kept ("closed since 7/13")
+    notes: str = ""
+    contact: str = ""
+    source: str = ""            # file path or URL it came from
+    source_id: str = ""         # the source's own id (row, placemark, OSM id)
+    verified: datetime | None = None  # last verified, where the source says
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def display_name(self, lang: str = "ja") -> str:
+        if lang == "en" and self.name_en:
+            return self.name_en
+        return self.name or self.name_en
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row/feature, printed as FILE:WHERE:FIELD: message."""
+
+    file: str
+    where: str      # "12" (CSV line), "feature 3", "placemark 17 'name'"
+    field: str
+    message: str
+    fatal: bool = True  # True: the row is unusable and was left out
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.where}:{self.field}: {self.message}"
+
+
+@dataclass
+class ReadResult:
+    """What a reader found: the usable points and every problem (fatal or warning)."""
+
+    points: list[Point] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def extend(self, other: "ReadResult") -> None:
+        self.points.extend(other.points)
+        self.problems.extend(other.problems)

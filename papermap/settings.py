@@ -1,0 +1,23 @@
+"""Fixed numbers of the printed product, in one place (paper, print limits, defaults)."""
+from pathlib import Path
+
+MM = 72.0 / 25.4  # PDF points per millimetre
+
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+
+DEFAULT_SCALE = 10_000
+DEFAULT_PAPER = "A4"
+DEFAULT_ORIENTATION = "portrait"
+DEFAULT_OVERLAP_MM = 10.0
+DEFAULT_STYLE = "colour"
+DEFAULT_LANG = ("ja", "en")
+
+MARGIN_MM = 10.0          # printer-safe margin (>= 8 mm on every office printer we know)
+MIN_FONT_PT = 7.0         # nothing on paper is smaller than this
+MIN_LINE_PT = 0.25        # thinnest line that survives a photocopy
+PRINT_RESOLUTION_MM = 0.1 # geometry detail below this is invisible on paper: simplify to it
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STYLES_DIR = PACKAGE_DIR.parent / "styles"
+
+USER_AGENT = "papermap/0.1 (printable relief maps; https://github.com/papermap)"
