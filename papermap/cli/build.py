@@ -1,0 +1,44 @@
+"""``papermap build``: config and/or flags in, atlas PDF out."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from papermap import settings
+
+
+def register(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "build", help="build a printable atlas PDF",
+        description="Build a printable atlas: an overview page, then map pages that tile the area at a "
+                    "fixed scale. Every config key can also be given as a flag; flags win.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("config", nargs="?", type=Path, help="TOML config file (optional)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
+    p.add_argument("--osm", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json")
+    p.add_argument("--bbox", help="area as WEST,SOUTH,EAST,NORTH in degrees (default: the extract's extent)")
+    p.add_argument("--paper", choices=sorted(settings.PAPER_MM), type=str.upper, help="paper size")
+    p.add_argument("--orientation", choices=["portrait", "landscape"], help="sheet orientation")
+    p.add_argument("--scale", type=int, help="map scale denominator, e.g. 10000 for 1:10,000")
+    p.add_argument("--overlap", dest="overlap_mm", type=float, help="overlap between pages in paper mm")
+    p.add_argument("--style", help="style name in styles/ (colour, mono) or a .toml path")
+    p.add_argument("--mono", action="store_const", const=True, help="black-and-white style for any printer")
+    p.add_argument("--title", help="title printed on every page")
+    p.add_argument("--lang", help="label languages: ja, en or ja,en")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from papermap.config import load_config
+    from papermap.pipeline import build_atlas, stderr_progress
+
+    overrides = {k: getattr(args, k) for k in
+                 ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang")}
+    cfg = load_config(args.config, overrides)
+    report = build_atlas(cfg, args.output, progress=None if args.quiet else stderr_progress)
+    for warning in report.warnings:
+        print(f"papermap: warning: {warning}")
+    print(f"wrote {args.output}: overview + {len(report.pages)} map pages")
+    return 0

@@ -1,0 +1,1 @@
+"""Layout: pure functions from plain data to positions on paper. Nothing here draws."""

@@ -1,0 +1,75 @@
+"""Page furniture worked out as plain numbers: scale bar, neighbour tabs, bilingual wording."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from papermap.layout.frame import TAB_MM, Rect
+
+SCALE_BAR_STEPS_M = (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
+
+WORDS = {
+    "page": {"ja": "ページ", "en": "Page"},
+    "overview": {"ja": "全体図", "en": "Overview"},
+    "data_as_of": {"ja": "地図データ", "en": "Map data as of"},
+    "printed": {"ja": "印刷", "en": "Printed"},
+    "source": {"ja": "出典", "en": "Source"},
+    "attribution": {"ja": "© OpenStreetMap contributors (ODbL)", "en": "© OpenStreetMap contributors (ODbL)"},
+    "scale": {"ja": "縮尺", "en": "Scale"},
+    "north": {"ja": "北", "en": "N"},
+    "pages_hint": {"ja": "数字は地図ページ番号", "en": "numbers are map pages"},
+}
+
+ARROWS = {"N": "↑", "S": "↓", "W": "←", "E": "→", "NW": "↖", "NE": "↗", "SW": "↙", "SE": "↘"}
+
+
+def say(key: str, langs: tuple[str, ...]) -> str:
+    """The phrase in each chosen language, joined with " / " (once if they are the same)."""
+    texts = []
+    for lang in langs:
+        text = WORDS[key][lang]
+        if text not in texts:
+            texts.append(text)
+    return " / ".join(texts)
+
+
+@dataclass(frozen=True)
+class ScaleBar:
+    metres: int
+    length_mm: float
+    segments: int
+
+    def label(self, value_m: float) -> str:
+        return f"{value_m / 1000:g} km" if self.metres >= 1000 else f"{value_m:g} m"
+
+
+def scale_bar(scale: int, max_mm: float = 45.0) -> ScaleBar:
+    """The longest round distance whose bar fits in ``max_mm`` at 1:scale."""
+    best = SCALE_BAR_STEPS_M[0]
+    for metres in SCALE_BAR_STEPS_M:
+        if metres * 1000.0 / scale <= max_mm:
+            best = metres
+    segments = 5 if str(best).startswith(("5", "1")) else 4
+    return ScaleBar(best, best * 1000.0 / scale, segments)
+
+
+@dataclass(frozen=True)
+class Tab:
+    text: str
+    x: float      # centre, mm
+    y: float
+    angle: float  # degrees
+
+
+def neighbour_tabs(map_rect: Rect, neighbours: dict[str, int]) -> list[Tab]:
+    """Labels in the band around the map frame pointing to the neighbouring page numbers."""
+    half = TAB_MM / 2
+    cx, cy = map_rect.x + map_rect.w / 2, map_rect.y + map_rect.h / 2
+    spots = {
+        "N": (cx, map_rect.y1 + half, 0.0), "S": (cx, map_rect.y - half, 0.0),
+        "W": (map_rect.x - half, cy, 90.0), "E": (map_rect.x1 + half, cy, -90.0),
+        "NW": (map_rect.x + 12, map_rect.y1 + half, 0.0), "NE": (map_rect.x1 - 12, map_rect.y1 + half, 0.0),
+        "SW": (map_rect.x + 12, map_rect.y - half, 0.0), "SE": (map_rect.x1 - 12, map_rect.y - half, 0.0),
+    }
+    # side tabs are turned to run along the edge; an up-arrow turned with them points outward
+    return [Tab(f"{'↑' if d in ('W', 'E') else ARROWS[d]} {n}", *spots[d])
+            for d, n in sorted(neighbours.items()) if d in spots]

@@ -1,0 +1,102 @@
+"""The basemap in a local metric CRS: one vectorised geometry array per layer, with a spatial index."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from papermap import settings
+from papermap.model.sea import sea_polygons
+from papermap.sources.osm import OsmLayers
+
+
+def utm_epsg(lon: float, lat: float) -> int:
+    """EPSG code of the UTM zone holding (lon, lat): a metric CRS where 1:10,000 means 1:10,000."""
+    zone = int(math.floor((lon + 180) / 6)) % 60 + 1
+    return (32600 if lat >= 0 else 32700) + zone
+
+
+@dataclass
+class Layer:
+    """Geometries of one map layer plus per-feature attributes, indexed for page queries."""
+
+    geoms: np.ndarray
+    attrs: dict[str, np.ndarray] = field(default_factory=dict)
+    tree: shapely.STRtree | None = None
+
+    def __post_init__(self) -> None:
+        self.tree = shapely.STRtree(self.geoms)
+
+    def query(self, window: tuple[float, float, float, float]) -> np.ndarray:
+        """Indices of features whose bounding box crosses the window."""
+        if len(self.geoms) == 0:
+            return np.empty(0, dtype=int)
+        return np.sort(self.tree.query(shapely.box(*window)))
+
+
+@dataclass
+class Basemap:
+    epsg: int
+    area: tuple[float, float, float, float]   # projected metres
+    layers: dict[str, Layer]
+    data_date: datetime | None
+    source: str
+    to_proj: Transformer
+    to_lonlat: Transformer
+
+
+def make_transformers(epsg: int) -> tuple[Transformer, Transformer]:
+    return (Transformer.from_crs(4326, epsg, always_xy=True),
+            Transformer.from_crs(epsg, 4326, always_xy=True))
+
+
+def project_bbox(tr: Transformer, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return tuple(tr.transform_bounds(*bbox, densify_pts=21))
+
+
+def build_basemap(raw: OsmLayers, epsg: int, area: tuple[float, float, float, float], scale: int) -> Basemap:
+    """Project every layer, simplify it to what print can show at ``scale``, and fill the sea."""
+    to_proj, to_lonlat = make_transformers(epsg)
+    tolerance = settings.PRINT_RESOLUTION_MM / 1000.0 * scale  # ground metres per 0.1 mm on paper
+
+    def project(wkbs: list[bytes], simplify: bool = True) -> np.ndarray:
+        if not wkbs:
+            return np.empty(0, dtype=object)
+        geoms = shapely.transform(shapely.from_wkb(wkbs), lambda xy: np.column_stack(
+            to_proj.transform(xy[:, 0], xy[:, 1])))
+        if simplify:
+            geoms = shapely.simplify(geoms, tolerance, preserve_topology=False)
+        return geoms
+
+    def layer(wkbs: list[bytes], **attrs) -> Layer:
+        geoms = project(wkbs)
+        keep = ~shapely.is_empty(geoms) if len(geoms) else np.empty(0, dtype=bool)
+        return Layer(geoms[keep], {k: np.asarray(v, dtype=object)[keep] for k, v in attrs.items()})
+
+    # the sea is known only where the extract has data: the area (plus a margin) cut to its extent
+    pad = 0.05 * max(area[2] - area[0], area[3] - area[1])
+    ext = project_bbox(to_proj, raw.extent)
+    sea_area = (max(area[0] - pad, ext[0]), max(area[1] - pad, ext[1]),
+                min(area[2] + pad, ext[2]), min(area[3] + pad, ext[3]))
+    coast = project(raw.coastline, simplify=False)
+    sea = shapely.simplify(np.array(sea_polygons(coast, sea_area), dtype=object), tolerance)
+
+    layers = {
+        "sea": Layer(sea),
+        "coastline": layer(raw.coastline),
+        "green": layer(raw.green),
+        "water": layer(raw.water),
+        "waterways": layer([w for w, _ in raw.waterways], name=[n for _, n in raw.waterways]),
+        "buildings": layer(raw.buildings),
+        "railways": layer(raw.railways),
+        "roads": layer([r[0] for r in raw.roads], cls=[r[1] for r in raw.roads],
+                       name=[r[2] for r in raw.roads], tunnel=[r[3] for r in raw.roads]),
+        "places": layer([w for w, _, _ in raw.places], name=[n for _, n, _ in raw.places],
+                        rank=[r for _, _, r in raw.places]),
+    }
+    return Basemap(epsg=epsg, area=area, layers=layers, data_date=raw.data_date, source=str(raw.source),
+                   to_proj=to_proj, to_lonlat=to_lonlat)

@@ -1,0 +1,207 @@
+"""Relief-point categories, loaded from styles/categories.toml so volunteers can change them without code."""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from papermap.errors import InputError
+from papermap.settings import STYLES_DIR
+
+OTHER = "other"
+MONO_FILLS = ("black", "white", "grey", "hatch", "dots", "cross_hatch")
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+# "風呂｜天然温泉 …" / "給水|…": a short category word, then a bar, then the real name
+_PREFIX = re.compile(r"^\s*([^｜|]{1,8}?)\s*[｜|]\s*(\S.*)$", re.S)
+# "天然温泉 尾道みなと館（お風呂）": a trailing bracket that may hold only category words
+_SUFFIX = re.compile(r"^(.*\S)\s*[（(]([^（()）]{1,20})[)）]\s*$", re.S)
+
+Condition = tuple[str, str, str]  # (key, "=" or "!=", value or "*")
+
+
+def fold(text: str) -> str:
+    """Width- and case-insensitive form for matching (ＡＢＣ == abc, ｶﾅ == カナ)."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of relief point and how it is drawn and recognised."""
+
+    id: str
+    ja: str
+    en: str
+    shape: str
+    colour: str
+    mono: str
+    osm: tuple[tuple[Condition, ...], ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    def label(self, lang: str = "ja") -> str:
+        return self.en if lang == "en" else self.ja
+
+    def matches_tags(self, tags: Mapping[str, str]) -> bool:
+        """True if any OSM rule holds for these tags (all of a rule's conditions must hold)."""
+        return any(all(_holds(cond, tags) for cond in rule) for rule in self.osm)
+
+
+def _holds(cond: Condition, tags: Mapping[str, str]) -> bool:
+    key, op, value = cond
+    present = key in tags and (value == "*" or tags[key] == value)
+    return present if op == "=" else not present
+
+
+def _parse_rule(rule: str, where: str) -> tuple[Condition, ...]:
+    conditions = []
+    for part in rule.split(";"):
+        m = re.fullmatch(r"\s*([^=!\s]+)\s*(!?=)\s*(\S+)\s*", part)
+        if not m:
+            raise InputError(f"OSM rule {rule!r} is not key=value, key=* or key!=value", where=where, field="osm")
+        conditions.append((m.group(1), m.group(2), m.group(3)))
+    return tuple(conditions)
+
+
+class Categories:
+    """The ordered category list plus the rules that put a point into one of them."""
+
+    def __init__(self, categories: Iterable[Category]):
+        self.ordered: list[Category] = list(categories)
+        self.by_id: dict[str, Category] = {c.id: c for c in self.ordered}
+        self._labels: dict[str, str] = {}
+        for c in self.ordered:
+            for text in (c.id, c.ja, c.en):
+                self._labels.setdefault(fold(text), c.id)
+        self._keywords = [(fold(k), c.id, i) for i, c in enumerate(self.ordered) for k in c.keywords]
+        self._exact_keywords = {k: cid for k, cid, _ in reversed(self._keywords)}
+
+    def __iter__(self) -> Iterator[Category]:
+        return iter(self.ordered)
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    def __contains__(self, category_id: object) -> bool:
+        return category_id in self.by_id
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.ordered]
+
+    def match_text(self, text: str, short_ok: bool = False) -> str | None:
+        """The category whose keyword occurs in ``text``: longest keyword first, then earliest, then list order.
+
+        Longest first so that 清水公園トイレ is a toilet, not water; one-character keywords
+        only count where ``short_ok`` (folder names, name prefixes), never in running text.
+        """
+        folded = fold(text)
+        best: tuple[int, int, int] | None = None
+        found = None
+        for keyword, cid, order in self._keywords:
+            if len(keyword) < 2 and not short_ok:
+                continue
+            pos = folded.find(keyword)
+            if pos >= 0:
+                rank = (-len(keyword), pos, order)
+                if best is None or rank < best:
+                    best, found = rank, cid
+        return found
+
+    def resolve(self, value: str, category_map: Mapping[str, str] | None = None) -> str | None:
+        """A source's own category or folder name to our id: explicit map, then id/label, then keywords."""
+        if not value.strip():
+            return None
+        key = fold(value)
+        for src, dst in (category_map or {}).items():
+            if fold(src) == key:
+                return dst
+        return self._labels.get(key) or self.match_text(value, short_ok=True)
+
+    def split_prefix(self, name: str) -> tuple[str | None, str]:
+        """Strip the category words volunteers put into names, since the map symbol already says it:
+        ``風呂｜天然温泉 …`` -> ("bath", "天然温泉 …"), ``大宮湯（お風呂）`` -> ("bath", "大宮湯")."""
+        cid = None
+        m = _PREFIX.match(name)
+        if m and (cid := self.match_text(m.group(1), short_ok=True)):
+            name = m.group(2).strip()
+        m = _SUFFIX.match(name)
+        if m:
+            words = [fold(w) for w in re.split(r"[・/／、,]", m.group(2)) if w.strip()]
+            found = [self._labels.get(w) or self._exact_keywords.get(w) for w in words]
+            if words and all(found):
+                return cid or found[0], m.group(1).strip()
+        return cid, name
+
+    def classify(
+        self,
+        folder_names: Iterable[str],
+        name: str,
+        description: str,
+        explicit: str | None = None,
+        category_map: Mapping[str, str] | None = None,
+    ) -> str:
+        """Our category for a point. An explicit value decides alone (unknown -> other); otherwise the
+        first folder (innermost first) that names a category, then the name's prefix, name, description."""
+        if explicit is not None and explicit.strip():
+            return self.resolve(explicit, category_map) or OTHER
+        for folder in folder_names:
+            cid = self.resolve(folder, category_map)
+            if cid:
+                return cid
+        prefix_cid, _ = self.split_prefix(name)
+        return prefix_cid or self.match_text(name) or self.match_text(description) or OTHER
+
+    def for_tags(self, tags: Mapping[str, str]) -> str | None:
+        """The first category (in list order) whose OSM rules hold for these tags."""
+        for c in self.ordered:
+            if c.matches_tags(tags):
+                return c.id
+        return None
+
+    def check_map(self, category_map: Mapping[str, str] | None) -> None:
+        """Refuse a config that maps a source name to a category we do not have."""
+        for src, dst in (category_map or {}).items():
+            if dst not in self.by_id:
+                raise InputError(f"{src!r} is mapped to unknown category {dst!r} (known: {', '.join(self.ids)})",
+                                 field="category_map")
+
+
+def load_categories(path: str | Path | None = None) -> Categories:
+    """Read and check the category table; every mistake is reported with the file and category."""
+    path = Path(path) if path else STYLES_DIR / "categories.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read categories: {exc.strerror or exc}", file=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from exc
+    categories = []
+    for n, raw in enumerate(data.get("category", []), 1):
+        where = f"category {n} {raw.get('id', '')!r}"
+        missing = [k for k in ("id", "ja", "en", "shape", "colour", "mono") if not raw.get(k)]
+        if missing:
+            raise InputError(f"missing {', '.join(missing)}", file=str(path), where=where)
+        if raw["mono"] not in MONO_FILLS:
+            raise InputError(f"mono must be one of {', '.join(MONO_FILLS)}", file=str(path), where=where, field="mono")
+        if not _HEX.match(raw["colour"]):
+            raise InputError("colour must be #rrggbb", file=str(path), where=where, field="colour")
+        rules = tuple(_parse_rule(r, where) for r in raw.get("osm", []))
+        categories.append(Category(raw["id"], raw["ja"], raw["en"], raw["shape"], raw["colour"], raw["mono"],
+                                   rules, tuple(raw.get("keywords", []))))
+    _check_distinct(categories, path)
+    return Categories(categories)
+
+
+def _check_distinct(categories: list[Category], path: Path) -> None:
+    """Two categories that print alike would make the map lie, so ids, shapes and (shape, mono) are unique."""
+    for what, key in (("id", lambda c: c.id), ("shape", lambda c: c.shape),
+                      ("shape and mono fill", lambda c: (c.shape, c.mono))):
+        seen: dict[object, str] = {}
+        for c in categories:
+            if key(c) in seen:
+                raise InputError(f"same {what} as {seen[key(c)]!r}", file=str(path), where=f"category {c.id!r}")
+            seen[key(c)] = c.id
+    if OTHER not in {c.id for c in categories}:
+        raise InputError(f"needs an {OTHER!r} category for points that match nothing", file=str(path))

@@ -1,0 +1,1 @@
+"""Sources: read OSM extracts, relief-point files and remote URLs into plain records."""

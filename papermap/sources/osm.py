@@ -1,0 +1,236 @@
+"""Read an OSM extract once (.osm.pbf, .osm, .osm.bz2, Overpass JSON) into raw layer geometries.
+
+Geometry is assembled by libosmium (pyosmium): ways into lines, closed ways and multipolygon
+relations into areas. Only the tags a street map needs are kept, and the filter runs while
+reading. Geometries come out as WKB in WGS84; projection happens in the model.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import osmium
+import shapely
+
+from papermap.errors import InputError
+
+# OSM keys whose objects may become a basemap feature
+BASEMAP_KEYS = ("highway", "railway", "building", "natural", "waterway", "landuse", "leisure", "place")
+
+ROAD_CLASSES = {
+    "motorway": "motorway", "motorway_link": "motorway", "trunk": "motorway", "trunk_link": "motorway",
+    "primary": "primary", "primary_link": "primary",
+    "secondary": "secondary", "secondary_link": "secondary",
+    "tertiary": "tertiary", "tertiary_link": "tertiary",
+    "residential": "minor", "unclassified": "minor", "living_street": "minor", "road": "minor",
+    "service": "service", "track": "service", "busway": "service",
+    "pedestrian": "pedestrian",
+    "footway": "path", "path": "path", "steps": "path", "cycleway": "path", "bridleway": "path",
+    "corridor": "path",
+}
+RAIL_TYPES = {"rail", "light_rail", "narrow_gauge", "tram", "monorail", "funicular", "subway"}
+WATER_AREAS = {("natural", "water"), ("natural", "bay"), ("landuse", "reservoir"), ("landuse", "basin"),
+               ("leisure", "swimming_pool"), ("waterway", "riverbank"), ("waterway", "dock")}
+WATERWAY_LINES = {"river", "stream", "canal", "drain", "ditch"}
+GREEN_AREAS = {("landuse", v) for v in ("grass", "forest", "meadow", "village_green", "recreation_ground",
+                                         "cemetery", "allotments", "orchard", "vineyard", "farmland")} \
+    | {("leisure", v) for v in ("park", "garden", "nature_reserve", "pitch", "playground")} \
+    | {("natural", v) for v in ("wood", "scrub", "grassland", "heath")}
+PLACE_TYPES = {"city": 0, "town": 1, "suburb": 2, "village": 2, "quarter": 3, "neighbourhood": 4, "hamlet": 4}
+NAME_KEYS = {"ja": ("name:ja", "name", "name:en"), "en": ("name:en", "name", "name:ja")}
+
+
+@dataclass
+class OsmLayers:
+    """Raw basemap features in WGS84: WKB per feature plus the attributes drawing needs."""
+
+    source: Path
+    data_date: datetime | None = None
+    extent: tuple[float, float, float, float] | None = None  # W, S, E, N degrees
+    roads: list[tuple[bytes, str, str, bool]] = field(default_factory=list)  # wkb, class, name, tunnel
+    railways: list[bytes] = field(default_factory=list)
+    coastline: list[bytes] = field(default_factory=list)
+    waterways: list[tuple[bytes, str]] = field(default_factory=list)       # wkb, name
+    buildings: list[bytes] = field(default_factory=list)
+    water: list[bytes] = field(default_factory=list)
+    green: list[bytes] = field(default_factory=list)
+    places: list[tuple[bytes, str, int]] = field(default_factory=list)     # wkb, name, rank
+    pois: list[tuple[str, float, float, dict[str, str]]] = field(default_factory=list)
+
+
+def _name(tags, lang: str) -> str:
+    for key in NAME_KEYS.get(lang, NAME_KEYS["ja"]):
+        value = tags.get(key)
+        if value:
+            return value
+    return ""
+
+
+def _open_input(path: Path):
+    """A pyosmium input: the file itself, or Overpass JSON converted to OSM XML in memory."""
+    if path.suffix.lower() == ".json":
+        return osmium.io.FileBuffer(overpass_json_to_xml(path), "osm")
+    return str(path)
+
+
+def overpass_json_to_xml(path: Path) -> bytes:
+    """Overpass JSON (nodes with lat/lon, ways with node ids, relations) as OSM XML bytes."""
+    from xml.sax.saxutils import quoteattr
+
+    try:
+        doc = json.loads(path.read_bytes())
+        elements = doc["elements"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not valid Overpass JSON ({exc})", file=str(path)) from None
+    base = (doc.get("osm3s") or {}).get("timestamp_osm_base", "")
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="papermap">']
+    kinds = {"node": [], "way": [], "relation": []}
+    for el in elements:
+        kind = el.get("type")
+        if kind not in kinds:
+            continue
+        ts = f' timestamp={quoteattr(el["timestamp"])}' if el.get("timestamp") else ""
+        if kind == "node":
+            head = f'<node id="{el["id"]}" lat="{el["lat"]}" lon="{el["lon"]}" version="1"{ts}'
+        else:
+            head = f'<{kind} id="{el["id"]}" version="1"{ts}'
+        body = []
+        if kind == "way":
+            body += [f'<nd ref="{ref}"/>' for ref in el.get("nodes", ())]
+        elif kind == "relation":
+            body += [f'<member type="{m["type"]}" ref="{m["ref"]}" role={quoteattr(m.get("role", ""))}/>'
+                     for m in el.get("members", ())]
+        body += [f"<tag k={quoteattr(k)} v={quoteattr(str(v))}/>" for k, v in (el.get("tags") or {}).items()]
+        kinds[kind].append(f"{head}>{''.join(body)}</{kind}>" if body else f"{head}/>")
+    for kind in ("node", "way", "relation"):  # OSM files are ordered nodes, ways, relations
+        out.extend(kinds[kind])
+    out.append("</osm>")
+    if base:
+        out.insert(1, f"<!-- osm_base {base} -->")
+    return "\n".join(out).encode()
+
+
+def _header_info(path: Path) -> tuple[datetime | None, tuple | None]:
+    """Data date and bbox from the file header (PBF/XML) or Overpass JSON's osm3s block."""
+    if path.suffix.lower() == ".json":
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+        marker = '"timestamp_osm_base"'
+        if marker in head:
+            value = head.split(marker, 1)[1].split('"')[1]
+            return _parse_time(value), None
+        return None, None
+    reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+    try:
+        header = reader.header()
+        stamp = header.get("osmosis_replication_timestamp") or header.get("timestamp")
+        box = header.box()
+        extent = None
+        if box.valid():
+            extent = (box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat)
+        return _parse_time(stamp), extent
+    finally:
+        reader.close()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def read_osm(path: str | Path, lang: str = "ja", poi_keys: set[str] | frozenset = frozenset()) -> OsmLayers:
+    """Read the extract once, keeping only basemap tags and the relief-POI keys in ``poi_keys``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("OSM file not found", file=str(path))
+    try:
+        date, extent = _header_info(path)
+        layers = OsmLayers(source=path, data_date=date, extent=extent)
+        _collect(path, layers, lang, set(poi_keys))
+    except InputError:
+        raise
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise InputError(f"cannot read OSM data ({exc})", file=str(path)) from None
+    if layers.extent is None or not _has_features(layers):
+        raise InputError("no map features found (is this an OSM extract?)", file=str(path))
+    return layers
+
+
+def _has_features(layers: OsmLayers) -> bool:
+    return any((layers.roads, layers.buildings, layers.water, layers.coastline, layers.green, layers.railways))
+
+
+def _collect(path: Path, layers: OsmLayers, lang: str, poi_keys: set[str]) -> None:
+    wkb = osmium.geom.WKBFactory()
+    keys = set(BASEMAP_KEYS) | poi_keys
+    newest = None
+    processor = (osmium.FileProcessor(_open_input(path))
+                 .with_locations()
+                 .with_areas(osmium.filter.KeyFilter(*keys))
+                 .with_filter(osmium.filter.KeyFilter(*keys)))
+    for obj in processor:
+        tags = obj.tags
+        ts = obj.timestamp if obj.is_node() or obj.is_way() or obj.is_relation() else None
+        if ts is not None and ts.year > 1970 and (newest is None or ts > newest):
+            newest = ts
+        try:
+            if obj.is_node():
+                _node(obj, tags, wkb, layers, lang, poi_keys)
+            elif obj.is_way():
+                _way(obj, tags, wkb, layers, lang)
+            elif obj.is_area():
+                _area(obj, tags, wkb, layers, lang, poi_keys)
+        except (osmium.InvalidLocationError, RuntimeError):
+            continue  # a way with missing nodes at the extract's edge: nothing to draw
+    if layers.data_date is None and newest is not None:
+        layers.data_date = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
+    if layers.extent is None:
+        lines = [r[0] for r in layers.roads] + layers.railways + layers.coastline + layers.buildings
+        if lines:
+            layers.extent = tuple(shapely.total_bounds(shapely.from_wkb(lines)).tolist())
+
+
+def _node(obj, tags, wkb, layers: OsmLayers, lang: str, poi_keys: set[str]) -> None:
+    place = tags.get("place")
+    if place in PLACE_TYPES:
+        name = _name(tags, lang)
+        if name:
+            layers.places.append((wkb.create_point(obj), name, PLACE_TYPES[place]))
+    if any(k in tags for k in poi_keys):
+        loc = obj.location
+        layers.pois.append((f"node/{obj.id}", loc.lon, loc.lat, dict(tags)))
+
+
+def _way(obj, tags, wkb, layers: OsmLayers, lang: str) -> None:
+    highway = tags.get("highway")
+    if highway in ROAD_CLASSES and tags.get("area") != "yes":
+        tunnel = tags.get("tunnel", "no") not in ("no", "building_passage")
+        layers.roads.append((wkb.create_linestring(obj), ROAD_CLASSES[highway], _name(tags, lang), tunnel))
+        return
+    railway = tags.get("railway")
+    if railway in RAIL_TYPES and tags.get("tunnel") in (None, "no") and railway != "subway":
+        layers.railways.append(wkb.create_linestring(obj))
+    elif tags.get("natural") == "coastline":
+        layers.coastline.append(wkb.create_linestring(obj))
+    elif tags.get("waterway") in WATERWAY_LINES and tags.get("tunnel") in (None, "no"):
+        layers.waterways.append((wkb.create_linestring(obj), _name(tags, lang)))
+
+
+def _area(obj, tags, wkb, layers: OsmLayers, lang: str, poi_keys: set[str]) -> None:
+    if tags.get("building", "no") != "no":
+        layers.buildings.append(wkb.create_multipolygon(obj))
+    elif any((k, tags.get(k)) in WATER_AREAS for k in ("natural", "landuse", "leisure", "waterway")):
+        layers.water.append(wkb.create_multipolygon(obj))
+    elif any((k, tags.get(k)) in GREEN_AREAS for k in ("landuse", "leisure", "natural")):
+        layers.green.append(wkb.create_multipolygon(obj))
+    if any(k in tags for k in poi_keys):
+        # a relief POI mapped as a building or grounds: mark it at a point inside the outline
+        inside = shapely.point_on_surface(shapely.from_wkb(wkb.create_multipolygon(obj)))
+        kind = "way" if obj.from_way() else "relation"
+        layers.pois.append((f"{kind}/{obj.orig_id()}", inside.x, inside.y, dict(tags)))

@@ -1,0 +1,189 @@
+"""Every reader hands raw rows here; this turns them into checked, categorised Points and Problems."""
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from papermap.model.categories import OTHER, Categories
+from papermap.model.points import Point, Problem, ReadResult
+from papermap.sources.points.text import (find_phone, has_time, html_to_text, normalise_hours, parse_datetime,
+                                          parse_status, split_name, tidy)
+
+# Japan with its remote islands; a point outside this in a Japanese file is checked for swapped axes
+_JAPAN_LAT = (20.0, 46.0)
+_JAPAN_LON = (122.0, 154.0)
+
+
+@dataclass
+class RawRecord:
+    """One row / feature / placemark as found, before any checking."""
+
+    where: str                       # "12" (CSV line), "feature 3", "placemark 17"
+    fallback_id: str                 # position in the file ("3", "3.2"): the id when the source has none
+    fields: dict[str, str]           # Point field name -> raw text (see fields.ALIASES)
+    extra: dict[str, str] = field(default_factory=dict)
+    lon: float | str | None = None   # from the geometry, if the format has one
+    lat: float | str | None = None
+    folders: list[str] = field(default_factory=list)  # innermost first
+
+    def is_empty(self) -> bool:
+        return self.lon is None and self.lat is None and not any(self.fields.values())
+
+
+class PointBuilder:
+    """Collects one file's points and problems, with the per-file checks (duplicate ids, unmatched)."""
+
+    def __init__(self, file: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None):
+        self.file = str(file)
+        self.categories = categories
+        self.category_map = category_map or {}
+        self.result = ReadResult()
+        self._ids: dict[str, str] = {}
+        self._unmatched: list[str] = []
+        self._empty: list[str] = []
+
+    def problem(self, where: str, field_name: str, message: str, fatal: bool = True) -> None:
+        self.result.problems.append(Problem(self.file, where, field_name, message, fatal))
+
+    def add(self, rec: RawRecord) -> Point | None:
+        """Check and convert one record; a fatal problem leaves it out (and says so)."""
+        if rec.is_empty():
+            self._empty.append(rec.where)
+            return None
+        coords = self._coordinates(rec)
+        if coords is None:
+            return None
+        lon, lat = coords
+        f = rec.fields
+        raw_name = tidy(html.unescape(f.get("name", "")))
+        _, name = self.categories.split_prefix(raw_name)
+        name, name_hours, name_status, name_notes = split_name(name)
+        description = html_to_text(f.get("description", ""))
+        notes = "\n".join(t for t in (name_notes, html_to_text(f.get("notes", "")), description) if t)
+
+        hours = normalise_hours(f.get("hours", ""))
+        status_field = tidy(f.get("status", ""))
+        if status_field and has_time(status_field) and parse_status(status_field) == "unknown" and not hours:
+            hours, status_field = normalise_hours(status_field), ""  # "営業: 15:00~21:00" is hours
+        hours = hours or name_hours
+        status_text = ", ".join(t for t in (status_field, name_status) if t)
+
+        category = self._category(rec, raw_name, description or notes)
+        source_id = f.get("id", "").strip() or rec.fallback_id
+        verified = self._verified(rec)
+        point = Point(
+            id=self._unique_id(rec, source_id),
+            category=category,
+            lon=lon,
+            lat=lat,
+            name=name,
+            name_en=tidy(f.get("name_en", "")),
+            hours=hours,
+            status=parse_status(status_text),
+            status_text=status_text,
+            notes=notes,
+            contact=tidy(f.get("contact", "")) or find_phone(notes),
+            source=self.file,
+            source_id=source_id,
+            verified=verified,
+            extra=dict(rec.extra),
+        )
+        self.result.points.append(point)
+        return point
+
+    def finish(self) -> ReadResult:
+        """Add the per-file warnings and hand back the result."""
+        if self._unmatched:
+            self.problem(self._unmatched[0], "category",
+                         f"{len(self._unmatched)} point(s) match no category (first one here): shown as {OTHER!r}",
+                         fatal=False)
+        if self._empty:
+            self.problem(self._empty[0], "", f"{len(self._empty)} empty row(s) with no name or coordinates skipped",
+                         fatal=False)
+        return self.result
+
+    def _coordinates(self, rec: RawRecord) -> tuple[float, float] | None:
+        lat = _number(rec.lat if rec.lat is not None else rec.fields.get("lat"))
+        lon = _number(rec.lon if rec.lon is not None else rec.fields.get("lon"))
+        bad = False
+        for name, value, label in (("lat", lat, "latitude"), ("lon", lon, "longitude")):
+            if value is None:
+                self.problem(rec.where, name, f"missing {label}")
+                bad = True
+            elif isinstance(value, str):
+                self.problem(rec.where, name, f"{label} {value!r} is not a number")
+                bad = True
+        if bad:
+            return None
+        assert isinstance(lat, float) and isinstance(lon, float)
+        if _JAPAN_LON[0] <= lat <= _JAPAN_LON[1] and _JAPAN_LAT[0] <= lon <= _JAPAN_LAT[1]:
+            self.problem(rec.where, "lat", f"latitude {lat:g}, longitude {lon:g}: probably swapped "
+                                           f"(Japan is at latitude 20–46, longitude 122–154)")
+            return None
+        if not -90 <= lat <= 90:
+            self.problem(rec.where, "lat", f"latitude {lat:g} is out of range (-90 to 90)")
+            return None
+        if not -180 <= lon <= 180:
+            self.problem(rec.where, "lon", f"longitude {lon:g} is out of range (-180 to 180)")
+            return None
+        if lat == 0 and lon == 0:
+            self.problem(rec.where, "lat", "coordinates are 0, 0: probably missing")
+            return None
+        return lon, lat
+
+    def _category(self, rec: RawRecord, name: str, text: str) -> str:
+        explicit = rec.fields.get("category", "").strip()
+        if explicit:
+            cid = self.categories.resolve(explicit, self.category_map)
+            if cid is None:
+                self.problem(rec.where, "category", f"unknown category {explicit!r}: shown as {OTHER!r} "
+                             f"(known: {', '.join(self.categories.ids)})", fatal=False)
+                return OTHER
+            return cid
+        cid = self.categories.classify(rec.folders, name, text, category_map=self.category_map)
+        if cid == OTHER:
+            self._unmatched.append(rec.where)
+        return cid
+
+    def _unique_id(self, rec: RawRecord, source_id: str) -> str:
+        """Stable id "file-stem:source id"; a repeated source id is reported and made unique."""
+        pid = f"{Path(self.file).stem}:{source_id}"
+        if pid in self._ids:
+            self.problem(rec.where, "id", f"duplicate id {source_id!r} (also at {self._ids[pid]}): both kept",
+                         fatal=False)
+            pid = f"{pid}@{rec.fallback_id}"
+        else:
+            self._ids[pid] = rec.where
+        return pid
+
+    def _verified(self, rec: RawRecord) -> datetime | None:
+        raw = rec.fields.get("verified", "").strip()
+        when = parse_datetime(raw)
+        if raw and when is None:
+            rec.extra.setdefault("verified", raw)
+            if not re.fullmatch(r"\d{1,2}\s*/\s*\d{1,2}", unicodedata.normalize("NFKC", raw)):
+                self.problem(rec.where, "verified", f"date {raw!r} not understood (use 2024-01-31 or 2024-01-31 "
+                             f"14:00): kept as text", fatal=False)
+        return when
+
+
+def _number(value: float | str | None) -> float | str | None:
+    """A coordinate as float; the original text if it is not a finite number; None if blank."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value) if math.isfinite(value) else str(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip().rstrip("°")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return str(value).strip()
+    return number if math.isfinite(number) else str(value).strip()

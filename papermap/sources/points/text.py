@@ -1,0 +1,173 @@
+"""Turn the free text volunteers type (HTML, names with hours in brackets, dates) into plain fields."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import datetime
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
+_DROP_CONTENT = {"script", "style"}
+
+
+class _TextExtractor(HTMLParser):
+    """Keeps the text, turns <br> and block ends into newlines, keeps link targets visible."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hrefs: list[str | None] = []
+        self._link_text: list[int] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif tag in _DROP_CONTENT:
+            self._skip += 1
+        elif tag == "a":
+            self._hrefs.append(dict(attrs).get("href"))
+            self._link_text.append(len(self.parts))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif tag in _DROP_CONTENT:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "a" and self._hrefs:
+            href, start = self._hrefs.pop(), self._link_text.pop()
+            text = "".join(self.parts[start:])
+            if href and href.startswith(("http://", "https://", "tel:", "mailto:")) and href not in text:
+                self.parts.append(f" ({href.removeprefix('tel:').removeprefix('mailto:')})")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(value: str) -> str:
+    """Plain text from an HTML description: <br> -> newline, tags dropped, entities unescaped, URLs kept."""
+    if not value:
+        return ""
+    if "<" not in value:
+        return tidy(html.unescape(value))
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    return tidy("".join(parser.parts))
+
+
+def tidy(text: str) -> str:
+    """Trim each line, collapse runs of spaces and blank lines (ideographic spaces included)."""
+    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def umap_to_text(value: str) -> str:
+    """uMap's wiki markup to plain text: [[url|label]] -> label (url), {{image}} dropped, **bold** unmarked."""
+    value = re.sub(r"\{\{\{?[^}]*\}?\}\}", "", value)
+    value = re.sub(r"\[\[([^|\]]+)\|([^\]]+)\]\]", r"\2 (\1)", value)
+    value = re.sub(r"\[\[([^\]]+)\]\]", r"\1", value)
+    value = re.sub(r"\*\*?([^*\n]+)\*\*?", r"\1", value)
+    value = re.sub(r"^#+\s*", "", value, flags=re.M)
+    return html_to_text(value)
+
+
+# --- hours and status in names: 風呂｜大宮湯（15:00-21:00/月水金休み） ---------------------------
+
+_TIME = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,2}\s*時|24時間|いつでも|終日|深夜|休み|定休|休業日|\d+h\b", re.I)
+_CLOSED = re.compile(r"閉鎖|提供終了|営業終了|受付終了|終了しました|休止中|中止|停止|closed", re.I)
+_MAYBE = re.compile(r"可能性|かも|予定|恐れ|maybe|possibly", re.I)  # "休止中の可能性あり" is not a closure
+_OPEN = re.compile(r"営業中|開設中|提供中|受付中|稼働中|利用可能|open", re.I)
+_TRAILING_BRACKET = re.compile(r"^(.*?)\s*[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*$", re.S)
+_PART_SPLIT = re.compile(r"(?<!\d)[/／]|[/／](?!\d)|[,，、]")  # a slash between digits is a date (7/13)
+
+
+def has_time(text: str) -> bool:
+    """Does this look like opening hours (6:00-9:30, 10時～, 24時間, 月曜休み)?"""
+    return bool(_TIME.search(unicodedata.normalize("NFKC", text)))
+
+
+def parse_status(text: str) -> str:
+    """The source's status words to one of Point's STATUSES."""
+    if _CLOSED.search(text) and not _MAYBE.search(text):
+        return "closed"
+    if _OPEN.search(text):
+        return "open"
+    return "unknown"
+
+
+def split_name(name: str) -> tuple[str, str, str, str]:
+    """Split a trailing bracket off a name when it carries hours or a closure.
+
+    Returns (name, hours, status_text, notes). The bracket's parts (split at / , 、) that look
+    like hours become the hours, a closure ("7/13から閉鎖") the status, the rest notes.
+    A bracket with neither stays in the name: "(大和町)" tells two places apart.
+    """
+    m = _TRAILING_BRACKET.match(name.strip())
+    if not m or not m.group(1).strip():
+        return name.strip(), "", "", ""
+    parts = [p.strip() for p in _PART_SPLIT.split(m.group(2)) if p.strip()]
+    status = [p for p in parts if parse_status(p) == "closed"]
+    hours = [p for p in parts if has_time(p) and p not in status]
+    if not hours and not status:
+        return name.strip(), "", "", ""
+    notes = [p for p in parts if p not in hours and p not in status]
+    return (m.group(1).strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
+
+
+def normalise_hours(text: str) -> str:
+    """Full-width digits and colons to ASCII so hours print the same everywhere (１０：００ -> 10:00)."""
+    return tidy(unicodedata.normalize("NFKC", text))
+
+
+_CLOCK_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?\s*([AP]M)?$", re.I)
+
+
+def is_clock_time(text: str) -> bool:
+    """A lone clock reading ("4:00:00 PM") is a timestamp someone logged, not opening hours."""
+    return bool(_CLOCK_ONLY.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",  # Google Sheets / My Maps (US order)
+)
+_JA_DATE = re.compile(r"(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日(?:\D*?(\d{1,2})[:時](\d{1,2})?)?")
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """A verification date in the forms volunteers use; None when it has no year (07/09) or is unreadable."""
+    value = unicodedata.normalize("NFKC", text).strip().replace("Z", "+00:00")
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    m = _JA_DATE.search(value)
+    if m:
+        y, mo, d, h, mi = (int(g) if g else 0 for g in m.groups())
+        try:
+            return datetime(y, mo, d, h, mi)
+        except ValueError:
+            return None
+    return None
+
+
+# --- contact ------------------------------------------------------------------------------------
+
+_PHONE = re.compile(r"(?<!\d)(0\d{1,4}-\d{1,4}-\d{3,4}|0120-?\d{3}-?\d{3}|0\d{9,10})(?!\d)")
+
+
+def find_phone(text: str) -> str:
+    """The first Japanese phone number in free text ("連絡先：0848-20-8222"), or ""."""
+    m = _PHONE.search(unicodedata.normalize("NFKC", text))
+    return m.group(1) if m else ""
