@@ -130,8 +130,8 @@ class Categories:
         if m:
             words = [fold(w) for w in re.split(r"[・/／、,]", m.group(2)) if w.strip()]
             found = [self._labels.get(w) or self._exact_keywords.get(w) for w in words]
-            if words and all(found):
-                return cid or found[0], m.group(1).strip()
+            if words and len(set(found)) == 1 and found[0] and cid in (None, found[0]):
+                return found[0], m.group(1).strip()
         return cid, name
 
     def classify(
