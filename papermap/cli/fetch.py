@@ -34,10 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "fetch",
         help="download OpenStreetMap data for an area from Overpass (cached for offline use)",
-        description="Download the roads, buildings, water, land use, places and relief-relevant points "
-                    "(water taps, shelters, toilets, shops, clinics…) of one area from the Overpass API "
-                    "and write them as Overpass JSON for `papermap build`. Every download is cached; "
-                    "if the network fails later, the cached copy is used and its age is shown.",
+        description="Download the roads, buildings, water, land use, places and relief-relevant points\n"
+                    "(water taps, shelters, toilets, shops, clinics…) of one area from the Overpass API\n"
+                    "and write them as Overpass JSON for `papermap build`. Every download is cached: if\n"
+                    "the network fails later, the cached copy is used and its age is shown.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -184,7 +184,8 @@ class Overpass:
             return places[0]
         if not places:
             raise PapermapError(f"--place {name!r}: no OpenStreetMap area has this name or name:en; use the "
-                                "spelling shown on openstreetmap.org (e.g. 輪島市 or Wajima), or give --bbox W,S,E,N")
+                                "spelling shown on openstreetmap.org (e.g. 輪島市 or Wajima), "
+                                "or give --bbox W,S,E,N")
         candidates = admin or places
         shown = "; ".join(map(str, candidates[:5]))
         more = f" and {len(candidates) - 5} more" if len(candidates) > 5 else ""
