@@ -1,6 +1,8 @@
 """Downloads against a real local server that misbehaves the way busy servers and bad networks do."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 from httpserver import Reply, ScriptedServer, block_outside_network
 
@@ -144,6 +146,22 @@ def test_progress_callback_sees_bytes_so_far(policy: RetryPolicy) -> None:
         request(srv.url(), policy=policy, progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (200_000, 200_000)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_terminal_shows_download_progress_on_stderr(policy: RetryPolicy, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with ScriptedServer(Reply(b"z" * 3_000_000)) as srv:
+        request(srv.url(), policy=policy)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("\r  127.0.0.1: ") and "of 2.9 MB" in captured.err and captured.err.endswith("\n")
+
+
+def test_no_progress_output_when_stderr_is_not_a_terminal(policy: RetryPolicy, capsys) -> None:
+    with ScriptedServer(Reply(b"z" * 3_000_000)) as srv:
+        request(srv.url(), policy=policy)
+    assert capsys.readouterr().err == ""
 
 
 def test_nothing_outside_localhost_is_reachable_in_tests(policy: RetryPolicy) -> None:

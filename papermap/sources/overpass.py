@@ -166,7 +166,9 @@ class Overpass:
 
         key = Cache.key("POST", "overpass", re.sub(r"\[timeout:\d+\]", "", query).encode("utf-8"))
         entry = fetch_with_cache(key, cache=self.cache, offline=self.offline, label=label,
-                                 download=download, warn=self.warn)
+                                 download=download, warn=self.warn,
+                                 hint="run `papermap fetch` for this area once without --offline while "
+                                      "online, with the same --cache-dir, to download it")
         return entry, docs[0] if docs else _read_cached(entry)
 
     def fetch_area(self, bbox: BBox) -> tuple[CacheEntry, Doc]:

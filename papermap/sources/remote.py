@@ -38,18 +38,19 @@ def warn_stderr(message: str) -> None:
 
 
 def fetch_with_cache(key: str, *, cache: Cache, offline: bool, label: str,
-                     download: Callable[[], tuple[Response, str]], warn: Warn = warn_stderr) -> CacheEntry:
+                     download: Callable[[], tuple[Response, str]], warn: Warn = warn_stderr,
+                     hint: str = "run the same command once without --offline while online to download it"
+                     ) -> CacheEntry:
     """Download and cache, or use the cached copy: only it when offline, as fallback on failure.
 
     `download` returns the checked response and the file suffix to store it under; any FetchError
-    it raises (network, HTTP, invalid content) falls back to the cache when a copy exists.
+    it raises (network, HTTP, invalid content) falls back to the cache when a copy exists. `hint`
+    tells an offline user with an empty cache what to do.
     """
     if offline:
         entry = cache.get(key)
         if entry is None:
-            raise OfflineMissError(
-                f"{label}: no cached copy in {cache.root} to use offline; run the same command once "
-                "without --offline while online (or `papermap fetch` first) to download it")
+            raise OfflineMissError(f"{label}: no cached copy in {cache.root} to use offline; {hint}")
         warn(f"{label}: offline, using cached copy {entry.age()}")
         return entry
     try:
