@@ -36,7 +36,7 @@ def read_geojson(path: str | Path, categories: Categories, category_map: Mapping
         raise InputError("not GeoJSON: expected a FeatureCollection or Feature", file=str(path))
     features = doc.get("features", []) if doc["type"] == "FeatureCollection" else [doc]
     layer = umap_layer_name(doc)
-    add_features(builder, features, [layer] if layer else [], "", is_umap=layer is not None)
+    add_features(builder, features, [layer] if layer else [], is_umap=layer is not None)
     return builder.finish()
 
 
@@ -48,12 +48,16 @@ def umap_layer_name(doc: Mapping[str, Any]) -> str | None:
     return str(options.get("name") or "")
 
 
-def add_features(builder: PointBuilder, features: list[Any], folders: list[str], where_prefix: str,
-                 is_umap: bool = False) -> None:
-    """Feed features to the builder; non-point geometries are reported, never crash the read."""
+def add_features(builder: PointBuilder, features: list[Any], folders: list[str], where_prefix: str = "",
+                 id_prefix: str = "", is_umap: bool = False) -> None:
+    """Feed features to the builder; non-point geometries are reported, never crash the read.
+
+    A feature without an id gets ``id_prefix`` + its position ("3", or "2.3" for layer 2 of a uMap).
+    """
     folders = [f for f in folders if f]
     for n, feature in enumerate(features, 1):
         where = f"{where_prefix}feature {n}"
+        number = f"{id_prefix}{n}"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             builder.problem(where, "type", "not a GeoJSON Feature")
             continue
@@ -66,13 +70,13 @@ def add_features(builder: PointBuilder, features: list[Any], folders: list[str],
         geometry = feature.get("geometry")
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         if kind == "Point":
-            _add(builder, where, str(n), fields, extra, folders, geometry.get("coordinates"))
+            _add(builder, where, number, fields, extra, folders, geometry.get("coordinates"))
         elif kind == "MultiPoint":
             for i, coords in enumerate(geometry.get("coordinates") or [], 1):
-                _add(builder, f"{where}.{i}", f"{n}.{i}", fields, extra, folders, coords)
+                _add(builder, f"{where}.{i}", f"{number}.{i}", fields, extra, folders, coords)
         elif kind is None:
             # no geometry: the properties may still carry 緯度/経度
-            builder.add(RawRecord(where, str(n), fields, extra, folders=list(folders)))
+            builder.add(RawRecord(where, number, fields, extra, folders=list(folders)))
         else:
             builder.problem(where, "geometry", f"{kind} is not a point: left out (mark the place with a point)")
 

@@ -104,7 +104,7 @@ class PointBuilder:
                          f"{len(self._unmatched)} point(s) match no category (first one here): shown as {OTHER!r}",
                          fatal=False)
         if self._empty:
-            self.problem(self._empty[0], "", f"{len(self._empty)} empty row(s) with no name or coordinates skipped",
+            self.problem(self._empty[0], "row", f"{len(self._empty)} empty row(s) with no name or coordinates skipped",
                          fatal=False)
         return self.result
 

@@ -38,10 +38,10 @@ class _TextExtractor(HTMLParser):
         elif tag in _DROP_CONTENT:
             self._skip = max(0, self._skip - 1)
         elif tag == "a" and self._hrefs:
-            href, start = self._hrefs.pop(), self._link_text.pop()
-            text = "".join(self.parts[start:])
-            if href and href.startswith(("http://", "https://", "tel:", "mailto:")) and href not in text:
-                self.parts.append(f" ({href.removeprefix('tel:').removeprefix('mailto:')})")
+            href, start = self._hrefs.pop() or "", self._link_text.pop()
+            target = href.removeprefix("tel:").removeprefix("mailto:")
+            if href.startswith(("http://", "https://", "tel:", "mailto:")) and target not in "".join(self.parts[start:]):
+                self.parts.append(f" ({target})")  # the link text alone would hide the address on paper
 
     def handle_data(self, data: str) -> None:
         if not self._skip:

@@ -30,5 +30,5 @@ def read_umap(path: str | Path, categories: Categories, category_map: Mapping[st
             continue
         name = umap_layer_name(layer) or ""
         label = f"layer {n} {name!r} " if name else f"layer {n} "
-        add_features(builder, layer["features"], [name], label, is_umap=True)
+        add_features(builder, layer["features"], [name], label, id_prefix=f"{n}.", is_umap=True)
     return builder.finish()

@@ -1,0 +1,54 @@
+"""Free text to plain fields: HTML descriptions, hours in names, dates, phone numbers."""
+from datetime import datetime
+
+import pytest
+
+from papermap.sources.points.text import find_phone, html_to_text, parse_datetime, split_name, umap_to_text
+
+
+def test_html_becomes_clean_text_with_urls_kept():
+    html = ('<div><b>日帰り温泉</b><br>6:00~9:30 &amp; 12:00~24:00<br/>'
+            '<a href="http://example.jp/a">ホームページ</a><br><img src="https://x/p.jpg">'
+            '<a href="tel:0848-20-8222">0848-20-8222</a><script>alert(1)</script>&lt;無料&gt;</div>')
+    text = html_to_text(html)
+    assert text.splitlines()[:3] == ["日帰り温泉", "6:00~9:30 & 12:00~24:00", "ホームページ (http://example.jp/a)"]
+    assert "<" not in text.replace("<無料>", "") and "img" not in text and "alert" not in text
+    assert text.count("0848-20-8222") == 1
+    assert html_to_text("a\u3000\u3000b<br><br><br><br>c") == "a b\n\nc"
+
+
+def test_umap_markup_becomes_plain_text():
+    assert umap_to_text("**容器**を持参 [[https://e.org/k|お知らせ]] {{https://e.org/p.jpg}}") == \
+        "容器を持参 お知らせ (https://e.org/k)"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("天然温泉 尾道みなと館（6:00-9:30、12:00-24:00）", ("天然温泉 尾道みなと館", "6:00-9:30, 12:00-24:00", "", "")),
+    ("大宮湯（15:00-21:00/月水金休み）", ("大宮湯", "15:00-21:00, 月水金休み", "", "")),
+    ("養老温泉（10：00-21：00 / 水曜休み）", ("養老温泉", "10:00-21:00, 水曜休み", "", "")),
+    ("東広島市立入野小学校（飲用可/24時間）", ("東広島市立入野小学校", "24時間", "", "飲用可")),
+    ("東広島市 黒瀬支所（7/13から閉鎖）", ("東広島市 黒瀬支所", "", "7/13から閉鎖", "")),
+    ("瀬戸老人福祉センター（7/11-7/14 10:00-14:00/無料）", ("瀬戸老人福祉センター", "7/11-7/14 10:00-14:00", "", "無料")),
+    ("因島フラワーセンター（飲用可/7:00-21:00)", ("因島フラワーセンター", "7:00-21:00", "", "飲用可")),
+    ("（有）武田屋（10時～）", ("（有）武田屋", "10時~", "", "")),
+    ("寿湯（15:00-21:00/休止中の可能性あり）", ("寿湯", "15:00-21:00", "", "休止中の可能性あり")),
+    ("三原市せい真寺山オートキャンプ場（大和町)", ("三原市せい真寺山オートキャンプ場（大和町)", "", "", "")),
+])
+def test_hours_and_closures_come_out_of_names(name, expected):
+    assert split_name(name) == expected
+
+
+def test_dates_in_the_forms_volunteers_use():
+    assert parse_datetime("2018-07-10 09:30") == datetime(2018, 7, 10, 9, 30)
+    assert parse_datetime("2018/7/9") == datetime(2018, 7, 9)
+    assert parse_datetime("7/9/2018 15:41:44") == datetime(2018, 7, 9, 15, 41, 44)  # Google Sheets
+    assert parse_datetime("2018年7月10日 14時") == datetime(2018, 7, 10, 14, 0)
+    assert parse_datetime("２０１８-０７-１０") == datetime(2018, 7, 10)
+    assert parse_datetime("07/09") is None  # no year: not guessed
+    assert parse_datetime("yesterday") is None
+
+
+def test_phone_numbers_are_found_in_free_text():
+    assert find_phone("連絡先：０８４８-２０-８２２２ まで") == "0848-20-8222"
+    assert find_phone("要事前連絡084-951-1374") == "084-951-1374"
+    assert find_phone("7/11-7/14 10:00-14:00") == ""
