@@ -91,7 +91,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Callable[[str], Non
 
     with atomic_path(Path(out_path)) as tmp:
         c = Canvas(str(tmp), pagesize=(sheet.sheet.w * MM, sheet.sheet.h * MM), pageCompression=1,
-                   invariant=1)
+                   invariant=1, initialFontName=register(), initialFontSize=8)
         c.setTitle(info.title)
         c.setAuthor("papermap")
         c.setSubject(f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")

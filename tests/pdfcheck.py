@@ -1,0 +1,74 @@
+"""Read back what a person would see in a PDF: text, text sizes, fonts, pixels."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+
+def page_texts(path: Path) -> list[str]:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def font_sizes(path: Path) -> list[tuple[int, str, float]]:
+    """(page index, character, size on paper in pt) for every real character."""
+    pdf = pdfium.PdfDocument(str(path))
+    out = []
+    try:
+        for i in range(len(pdf)):
+            tp = pdf[i].get_textpage()
+            for k in range(tp.count_chars()):
+                if raw.FPDFText_IsGenerated(tp.raw, k):
+                    continue
+                out.append((i, chr(raw.FPDFText_GetUnicode(tp.raw, k)), raw.FPDFText_GetFontSize(tp.raw, k)))
+    finally:
+        pdf.close()
+    return out
+
+
+def fonts(path: Path) -> list[dict]:
+    """Every font dictionary in the file with whether its program is embedded."""
+    data = Path(path).read_bytes()
+    found = []
+    for m in re.finditer(rb"<<[^<>]*/Type /Font\b[^<>]*>>", data):
+        d = m.group(0)
+        base = re.search(rb"/BaseFont /(\S+)", d)
+        desc = re.search(rb"/FontDescriptor (\d+) 0 R", d)
+        embedded = False
+        if desc:
+            obj = re.search(rb"\n" + desc.group(1) + rb" 0 obj\s*(<<.*?>>)", data, re.S)
+            embedded = bool(obj and re.search(rb"/FontFile[23]? ", obj.group(1)))
+        found.append({"name": base.group(1).decode() if base else "?", "embedded": embedded})
+    return found
+
+
+def render(path: Path, page: int, dpi: int = 72, grey: bool = False) -> np.ndarray:
+    """The page as an RGB (or greyscale) array, as a printer would lay it down."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        img = pdf[page].render(scale=dpi / 72, grayscale=grey).to_pil()
+    finally:
+        pdf.close()
+    return np.asarray(img.convert("L" if grey else "RGB"))
+
+
+def colour_share(img: np.ndarray, hex_colour: str, tol: int = 12) -> float:
+    """Share of pixels within ``tol`` of a colour."""
+    h = hex_colour.lstrip("#")
+    target = np.array([int(h[i:i + 2], 16) for i in (0, 2, 4)])
+    return float((np.abs(img.astype(int) - target).max(axis=2) <= tol).mean())
+
+
+def page_count(path: Path) -> int:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
