@@ -8,7 +8,7 @@ import sys
 from papermap.errors import PapermapError
 
 # one module per subcommand, each with register(subparsers) -> parser whose defaults carry run(args)
-SUBCOMMANDS = ["build"]
+SUBCOMMANDS = ["build", "fetch"]
 
 
 def make_parser() -> argparse.ArgumentParser:
