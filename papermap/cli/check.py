@@ -46,6 +46,7 @@ def format_problem(problem: Problem) -> str:
 def run(args: argparse.Namespace) -> int:
     categories = load_categories(args.categories)
     category_map = _parse_map(args.category_map)
+    categories.check_map(category_map)
     counts: Counter[str] = Counter()
     fatal = warnings = 0
     for path in args.files:

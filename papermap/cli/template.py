@@ -46,16 +46,17 @@ def _category_lines(categories: Categories) -> list[str]:
 
 
 def csv_template(categories: Categories) -> str:
-    """Comment lines (skipped by the reader) explaining each column, a commented example, the header."""
+    """Comment lines (skipped by the reader) explaining each column, the header, a commented-out example."""
     lines = ["# papermap 支援拠点テンプレート / relief-point template",
              "# 1行に1か所。#で始まる行は読み飛ばされます。 / One place per row; lines starting with # are ignored.",
              "# 列 / columns:"]
     lines += [f"#   {col}: {ja} / {en}" for col, ja, en, _ in COLUMNS]
     lines.append("# 種別 / categories:")
     lines += [f"#   {line}" for line in _category_lines(categories)]
-    lines.append("# 記入例（先頭の # を消すと使えます） / example (remove the leading # to use it):")
-    lines.append("#" + _csv_row([example for *_, example in COLUMNS]))
+    lines.append("# 最後の行は記入例です（先頭の # を消すと使えます） / the last line is an example "
+                 "(remove the leading # to use it)")
     lines.append(_csv_row([col for col, *_ in COLUMNS]))
+    lines.append("#" + _csv_row([example for *_, example in COLUMNS]))
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -10,23 +12,23 @@ from papermap.model.points import ReadResult
 from papermap.sources.points.fields import field_for, split_record
 from papermap.sources.points.record import PointBuilder, RawRecord
 
+_UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement or private-use characters
+
 
 def decode(data: bytes) -> tuple[str, str, list[int]]:
     """Text, encoding name and the line numbers that had undecodable bytes.
 
-    Tries UTF-8 (with or without BOM), then CP932 (Excel's Shift_JIS); if neither decodes cleanly
-    the one with fewer bad lines is used with replacement characters, so one bad byte costs one row's
-    spelling rather than the whole file.
+    Tries UTF-8 (with or without BOM), then CP932 (Excel's Shift_JIS). Python's CP932 turns some
+    invalid bytes into private-use characters instead of failing, so those count as errors too. If
+    neither is clean, the one with fewer bad lines wins, so one bad byte costs one row's spelling
+    rather than turning the whole file into mojibake.
     """
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding), encoding, []
-        except UnicodeDecodeError:
-            continue
     candidates = []
     for encoding in ("utf-8-sig", "cp932"):
         text = data.decode(encoding, errors="replace")
-        bad = [n for n, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
+        bad = [n for n, line in enumerate(text.split("\n"), 1) if _UNREADABLE.search(line)]
+        if not bad:
+            return text, encoding, []
         candidates.append((text, encoding, bad))
     return min(candidates, key=lambda c: len(c[2]))
 
@@ -36,7 +38,7 @@ class _Lines:
     the physical line each row started on (a quoted cell may span lines)."""
 
     def __init__(self, text: str):
-        self._lines = iter(text.splitlines(keepends=True))
+        self._lines = iter(io.StringIO(text, newline=""))  # only \r, \n, \r\n end a line, as for csv
         self.number = 0
         self.row_start = 0
         self.at_row_start = True
