@@ -90,11 +90,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Callable[[str], Non
         source=Path(cfg.osm).name, scale=cfg.scale, langs=cfg.lang)
 
     with atomic_path(Path(out_path)) as tmp:
-        c = Canvas(str(tmp), pagesize=(sheet.sheet.w * MM, sheet.sheet.h * MM), pageCompression=1,
-                   invariant=1, initialFontName=register(), initialFontSize=8)
-        c.setTitle(info.title)
-        c.setAuthor("papermap")
-        c.setSubject(f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
+        c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
+                            f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
         _say(progress, "overview")
         draw_overview(c, sheet, basemap, style, pages, info)
         for page in pages:

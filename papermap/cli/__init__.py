@@ -11,19 +11,21 @@ from papermap.errors import PapermapError
 SUBCOMMANDS = ["build", "fetch"]
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that subcommand is imported (keeps start-up fast)."""
     parser = argparse.ArgumentParser(
         prog="papermap",
         description="Printable relief-map atlases (A4/A3 PDF) from OpenStreetMap data and relief points.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    for name in SUBCOMMANDS if only is None else [only]:
         importlib.import_module(f"papermap.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = make_parser(argv[0] if argv and argv[0] in SUBCOMMANDS else None).parse_args(argv)
     try:
         return int(args.run(args) or 0)
     except PapermapError as exc:

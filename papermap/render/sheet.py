@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.pdfgen.canvas import Canvas
 
@@ -24,6 +25,17 @@ class SheetText:
     source: str
     scale: int
     langs: tuple[str, ...]
+
+
+def new_canvas(path: str, size_mm: tuple[float, float], title: str, subject: str) -> Canvas:
+    """A compressed canvas whose default font is the embedded one (no stray Helvetica)."""
+    rl_config.useA85 = 0  # binary streams: smaller files, and no slow pure-Python ASCII85 encoding
+    c = Canvas(path, pagesize=(size_mm[0] * MM, size_mm[1] * MM), pageCompression=1, invariant=1,
+               initialFontName=register(), initialFontSize=8)
+    c.setTitle(title)
+    c.setAuthor("papermap")
+    c.setSubject(subject)
+    return c
 
 
 def _text(c: Canvas, x: float, y: float, text: str, size: float, anchor: str = "left") -> None:
