@@ -182,3 +182,17 @@ def test_format_is_found_from_content_when_the_extension_lies(tmp_path, cats):
     renamed = tmp_path / "export.txt"
     renamed.write_bytes((FIXTURES / "umap_layer.geojson").read_bytes())
     assert [p.category for p in read_points(renamed, cats).points] == ["bath"] * 3
+
+
+def test_geojson_feature_id_and_non_point_geometry(tmp_path, cats):
+    path = tmp_path / "p.geojson"
+    path.write_text('{"type":"FeatureCollection","features":['
+                    '{"type":"Feature","id":"tap-7","geometry":{"type":"Point","coordinates":[133.2,34.4]},'
+                    '"properties":{"name":"給水栓"}},'
+                    '{"type":"Feature","geometry":{"type":"LineString","coordinates":[[133.2,34.4],[133.3,34.5]]},'
+                    '"properties":{"name":"給水車ルート"}},'
+                    '{"type":"Feature","geometry":null,"properties":{"name":"給水所","緯度":"34.5","経度":"133.1"}}]}',
+                    encoding="utf-8")
+    result = read_points(path, cats)
+    assert [(p.source_id, p.id, p.lat) for p in result.points] == [("tap-7", "p:tap-7", 34.4), ("3", "p:3", 34.5)]
+    assert [(p.where, p.field, p.fatal) for p in result.problems] == [("feature 2", "geometry", True)]

@@ -67,6 +67,8 @@ def add_features(builder: PointBuilder, features: list[Any], folders: list[str],
         if is_umap and isinstance(info.get("description"), str):
             info["description"] = umap_to_text(info["description"])
         fields, extra = split_record(info)
+        if not fields.get("id") and feature.get("id") is not None:
+            fields["id"] = str(feature["id"])  # GeoJSON's own feature id
         geometry = feature.get("geometry")
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         if kind == "Point":

@@ -51,14 +51,14 @@ class PointBuilder:
     def problem(self, where: str, field_name: str, message: str, fatal: bool = True) -> None:
         self.result.problems.append(Problem(self.file, where, field_name, message, fatal))
 
-    def add(self, rec: RawRecord) -> Point | None:
+    def add(self, rec: RawRecord) -> None:
         """Check and convert one record; a fatal problem leaves it out (and says so)."""
         if rec.is_empty():
             self._empty.append(rec.where)
-            return None
+            return
         coords = self._coordinates(rec)
         if coords is None:
-            return None
+            return
         lon, lat = coords
         f = rec.fields
         raw_name = tidy(html.unescape(f.get("name", "")))
@@ -77,7 +77,7 @@ class PointBuilder:
         category = self._category(rec, raw_name, description or notes)
         source_id = f.get("id", "").strip() or rec.fallback_id
         verified = self._verified(rec)
-        point = Point(
+        self.result.points.append(Point(
             id=self._unique_id(rec, source_id),
             category=category,
             lon=lon,
@@ -93,9 +93,7 @@ class PointBuilder:
             source_id=source_id,
             verified=verified,
             extra=dict(rec.extra),
-        )
-        self.result.points.append(point)
-        return point
+        ))
 
     def finish(self) -> ReadResult:
         """Add the per-file warnings and hand back the result."""
