@@ -7,36 +7,50 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import shapely
-from reportlab.pdfgen.canvas import Canvas
 
 from papermap.config import Config
 from papermap.errors import InputError
-from papermap.layout.frame import sheet_layout
+from papermap.layout.frame import SheetLayout, sheet_layout
 from papermap.layout.furniture import neighbour_tabs, scale_bar
-from papermap.layout.grid import MapPage, grid, ground_size, number_pages
+from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
 from papermap.layout.labels import place_labels
 from papermap.layout.viewport import Viewport
-from papermap.model.basemap import Basemap, build_basemap, make_transformers, project_bbox, utm_epsg
+from papermap.model.categories import Categories, load_categories
+from papermap.model.points import Point
 from papermap.model.style import Style, load_style
 from papermap.output.atomic import atomic_path
+from papermap.render import artcache
 from papermap.render import sheet as draw
+from papermap.render.artcache import AtlasArt, CellArt
 from papermap.render.fonts import register, text_width
 from papermap.render.mapops import page_ops
 from papermap.settings import MM
-from papermap.sources.osm import read_osm
+from papermap.sources.relief import load_relief
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
+Progress = Callable[[str], None]
 
 
 @dataclass
 class BuildReport:
     pages: list[MapPage] = field(default_factory=list)
     sheets: int = 0
+    points: int = 0
     warnings: list[str] = field(default_factory=list)
+    art_cached: bool = False
 
 
-def _say(progress: Callable[[str], None] | None, msg: str) -> None:
+@dataclass
+class PagePoints:
+    """The relief points inside one map page, with their positions on the sheet."""
+
+    points: list[Point]
+    xy_pt: np.ndarray
+
+
+def _say(progress: Progress | None, msg: str) -> None:
     if progress:
         progress(msg)
 
@@ -53,63 +67,146 @@ def area_of(cfg: Config, extent: tuple[float, float, float, float]) -> tuple[flo
     return cfg.bbox
 
 
-def has_content(basemap: Basemap, window) -> bool:
-    """True when anything but open sea crosses the window."""
-    probe = shapely.box(*window)
-    return any(len(basemap.layers[n].tree.query(probe, predicate="intersects"))
-               for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
+def frame_pt(rect) -> tuple[float, float, float, float]:
+    return (rect.x * MM, rect.y * MM, rect.x1 * MM, rect.y1 * MM)
 
 
-def build_atlas(cfg: Config, out_path: str | Path, progress: Callable[[str], None] | None = None,
-                now: datetime | None = None) -> BuildReport:
+def _cell_art(basemap, style: Style, frame: tuple, cell: Cell) -> CellArt:
+    """Draw one cell's basemap: runs in a worker process."""
+    probe = shapely.box(*cell.window)
+    content = any(len(basemap.layers[n].tree.query(probe, predicate="intersects"))
+                  for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
+    if not content:
+        return CellArt(cell, False, "", [])
+    vp = Viewport(cell.window, frame)
+    return CellArt(cell, True, page_ops(basemap, style, vp), place_labels(basemap, vp, style["labels"], text_width))
+
+
+def overview_window(cells: list[Cell], map_rect) -> tuple[float, float, float, float]:
+    """The ground window showing every cell, with the map frame's aspect."""
+    x0, y0 = min(c.window[0] for c in cells), min(c.window[1] for c in cells)
+    x1, y1 = max(c.window[2] for c in cells), max(c.window[3] for c in cells)
+    k = min(map_rect.w / (x1 - x0), map_rect.h / (y1 - y0))  # mm per metre
+    cx, cy, hw, hh = (x0 + x1) / 2, (y0 + y1) / 2, map_rect.w / k / 2, map_rect.h / k / 2
+    return (cx - hw, cy - hh, cx + hw, cy + hh)
+
+
+def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, categories: Categories,
+              progress: Progress | None = None, use_cache: bool = True) -> tuple[AtlasArt, bool]:
+    """The drawn basemap for every cell: from the cache when the same data, style and pages were
+    drawn before, else read, projected and drawn (in parallel) and cached."""
+    from papermap.sources.cache import default_cache_dir
+    from papermap.sources.points import osm_poi_keys
+
+    poi_keys = sorted(osm_poi_keys(categories)) if cfg.osm_points else []
+    if not Path(cfg.osm).is_file():
+        raise InputError("OSM file not found", file=str(cfg.osm))
+    folder = (cfg.cache_dir or default_cache_dir()) / "art"
+    key = artcache.art_key(Path(cfg.osm), style.path, {
+        "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
+        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys)})
+    if use_cache:
+        art = artcache.load(folder, key)
+        if art is not None:
+            _say(progress, "basemap unchanged: using the cached drawing")
+            return art, True
+
+    from papermap.model.basemap import build_basemap, make_transformers, project_bbox, utm_epsg
+    from papermap.sources.osm import read_osm
+
+    _say(progress, f"reading {cfg.osm}")
+    raw = read_osm(cfg.osm, lang=cfg.lang[0], poi_keys=set(poi_keys))
+    bbox = area_of(cfg, raw.extent)
+    epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+    area = project_bbox(make_transformers(epsg)[0], bbox)
+    basemap = build_basemap(raw, epsg, area, cfg.scale)
+    cells = grid(area, ground_size(sheet.map.w, sheet.map.h, cfg.scale), cfg.overlap_mm / 1000.0 * cfg.scale)
+    _say(progress, f"drawing the basemap of {len(cells)} pages")
+    frame = frame_pt(sheet.map)
+    cell_art = artcache.parallel_map(_cell_art, (basemap, style, frame), cells, cfg.jobs)
+    window = overview_window(cells, sheet.map)
+    art = AtlasArt(epsg=epsg, bbox=bbox, area=area,
+                   data_date=basemap.data_date.isoformat() if basemap.data_date else None,
+                   source=Path(cfg.osm).name, cells=cell_art, overview_window=window,
+                   overview_ops=page_ops(basemap, style, Viewport(window, frame)), pois=raw.pois)
+    if use_cache:
+        artcache.store(folder, key, art)
+    return art, False
+
+
+def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = None,
+                now: datetime | None = None, use_cache: bool = True) -> BuildReport:
     """Build the whole atlas PDF at ``out_path`` (written atomically)."""
+    from pyproj import Transformer
+
     report = BuildReport()
     style = load_style(cfg.style, cfg.mono)
     sheet = sheet_layout(cfg.paper, cfg.orientation)
+    categories = load_categories()
     register()
 
-    _say(progress, f"reading {cfg.osm}")
-    raw = read_osm(cfg.osm, lang=cfg.lang[0])
-    bbox = area_of(cfg, raw.extent)
-    epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-    to_proj, _ = make_transformers(epsg)
-    area = project_bbox(to_proj, bbox)
-    basemap = build_basemap(raw, epsg, area, cfg.scale)
+    art, report.art_cached = atlas_art(cfg, style, sheet, categories, progress, use_cache)
+    relief = load_relief(cfg, categories, art.pois, warn=report.warnings.append)
+    report.warnings += [str(p) for p in relief.problems]
+    report.points = len(relief.points)
 
-    cells = grid(area, ground_size(sheet.map.w, sheet.map.h, cfg.scale), cfg.overlap_mm / 1000.0 * cfg.scale)
-    pages = number_pages(cells, keep=lambda c: has_content(basemap, c.window))
+    to_proj = Transformer.from_crs(4326, art.epsg, always_xy=True)
+    lonlat = np.array([(p.lon, p.lat) for p in relief.points], dtype=float).reshape(-1, 2)
+    xy = np.column_stack(to_proj.transform(lonlat[:, 0], lonlat[:, 1])) if len(lonlat) else lonlat
+
+    def inside(window) -> np.ndarray:
+        return np.flatnonzero((xy[:, 0] >= window[0]) & (xy[:, 0] <= window[2]) &
+                              (xy[:, 1] >= window[1]) & (xy[:, 1] <= window[3])) if len(xy) else np.empty(0, int)
+
+    by_cell = {(a.cell.row, a.cell.col): a for a in art.cells}
+    members = {pos: inside(a.cell.window) for pos, a in by_cell.items()}
+    pages = number_pages([a.cell for a in art.cells],
+                         keep=lambda c: by_cell[(c.row, c.col)].content or len(members[(c.row, c.col)]) > 0)
     if not pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
     report.pages = pages
+    placed = set()
+    for page in pages:
+        placed.update(members[(page.row, page.col)].tolist())
+    outside = [relief.points[i] for i in range(len(relief.points)) if i not in placed]
+    if outside:
+        names = ", ".join(f"{p.display_name() or p.id} ({p.source})" for p in outside[:10])
+        more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
+        report.warnings.append(f"{len(outside)} relief point(s) lie outside the mapped area and are not "
+                               f"on any page: {names}{more}")
 
     now = now or datetime.now().astimezone()
+    data_date = datetime.fromisoformat(art.data_date) if art.data_date else None
     info = draw.SheetText(
-        title=cfg.title or Path(cfg.osm).name,
-        data_date=basemap.data_date.strftime("%Y-%m-%d %H:%M UTC") if basemap.data_date else "unknown",
+        title=cfg.title or art.source,
+        data_date=data_date.strftime("%Y-%m-%d %H:%M UTC") if data_date else "unknown",
         printed=now.strftime("%Y-%m-%d %H:%M"),
-        source=Path(cfg.osm).name, scale=cfg.scale, langs=cfg.lang)
+        source=", ".join([art.source] + relief.sources), scale=cfg.scale, langs=cfg.lang)
 
+    frame = frame_pt(sheet.map)
     with atomic_path(Path(out_path)) as tmp:
         c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
                             f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
         _say(progress, "overview")
-        draw_overview(c, sheet, basemap, style, pages, info)
+        draw_overview(c, sheet, style, art, pages, info)
         for page in pages:
             _say(progress, f"page {page.number}/{len(pages)}")
-            draw_map_page(c, sheet, basemap, style, page, info)
+            idx = members[(page.row, page.col)]
+            vp = Viewport(page.window, frame)
+            pts = PagePoints([relief.points[i] for i in idx], vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2)))
+            draw_map_page(c, sheet, style, by_cell[(page.row, page.col)], page, pts, categories, info)
         c.save()
     report.sheets = 1 + len(pages)
     return report
 
 
-def frame_pt(rect) -> tuple[float, float, float, float]:
-    return (rect.x * MM, rect.y * MM, rect.x1 * MM, rect.y1 * MM)
-
-
-def draw_map_page(c: Canvas, sheet, basemap: Basemap, style: Style, page: MapPage, info) -> None:
-    vp = Viewport(page.window, frame_pt(sheet.map))
-    draw.draw_ops(c, page_ops(basemap, style, vp))
-    draw.draw_labels(c, place_labels(basemap, vp, style["labels"], text_width), style["labels"])
+def draw_map_page(c, sheet: SheetLayout, style: Style, cell: CellArt, page: MapPage, pts: PagePoints,
+                  categories: Categories, info: draw.SheetText) -> None:
+    draw.draw_ops(c, cell.ops)
+    draw.draw_labels(c, cell.labels, style["labels"])
+    mono = style.name == "mono"
+    draw.draw_point_markers(c, pts.xy_pt, ["#000000" if mono else categories.by_id[p.category].colour
+                                           for p in pts.points])
     draw.draw_frame(c, sheet, style["frame"])
     draw.draw_tabs(c, neighbour_tabs(sheet.map, page.neighbours))
     draw.draw_header(c, sheet, info, str(page.number), "page")
@@ -117,44 +214,22 @@ def draw_map_page(c: Canvas, sheet, basemap: Basemap, style: Style, page: MapPag
     c.showPage()
 
 
-def _draw_footer(c: Canvas, sheet, info, scale: int) -> None:
+def _draw_footer(c, sheet: SheetLayout, info: draw.SheetText, scale: int) -> None:
     f = sheet.footer
     draw.draw_scale_bar(c, f.x + 1, f.y1 - 9, scale_bar(scale), info)
     draw.draw_north_arrow(c, f.x + 54, f.y1 - 14)
     draw.draw_credits(c, f.x + 64, f.y1 - 5, f.w - 64 - 30, info)
 
 
-def draw_overview(c: Canvas, sheet, basemap: Basemap, style: Style, pages: list[MapPage], info) -> None:
+def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: list[MapPage],
+                  info: draw.SheetText) -> None:
     """The whole area on one sheet with the page grid and page numbers drawn over it."""
-    x0 = min(p.window[0] for p in pages)
-    y0 = min(p.window[1] for p in pages)
-    x1 = max(p.window[2] for p in pages)
-    y1 = max(p.window[3] for p in pages)
-    m = sheet.map
-    k = min(m.w / (x1 - x0), m.h / (y1 - y0))  # mm per metre
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half_w, half_h = m.w / k / 2, m.h / k / 2
-    window = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-    vp = Viewport(window, frame_pt(m))
-    scale = round(1000.0 / k)
-    draw.draw_ops(c, page_ops(basemap, style, vp))
-    c.setStrokeColorRGB(0, 0, 0)
-    c.setLineWidth(1.2)
-    for p in pages:
-        (px0, py0), (px1, py1) = vp.to_pt(shapely.get_coordinates(shapely.points([p.window[:2], p.window[2:]])))
-        c.setDash()
-        c.rect(px0, py0, px1 - px0, py1 - py0, stroke=1, fill=0)
-        label = str(p.number)
-        size = 28
-        w = text_width(label, size) + 8
-        c.setFillColorRGB(1, 1, 1)
-        c.rect((px0 + px1) / 2 - w / 2, (py0 + py1) / 2 - size * 0.45, w, size * 1.05, stroke=1, fill=1)
-        c.setFillColorRGB(0, 0, 0)
-        c.setFont(register(), size)
-        c.drawCentredString((px0 + px1) / 2, (py0 + py1) / 2 - size * 0.3, label)
+    vp = Viewport(art.overview_window, frame_pt(sheet.map))
+    draw.draw_ops(c, art.overview_ops)
+    draw.draw_page_grid(c, [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages])
     draw.draw_frame(c, sheet, style["frame"])
     draw.draw_header(c, sheet, info, "0", "overview")
-    _draw_footer(c, sheet, info, scale)
+    _draw_footer(c, sheet, info, round(1000.0 / (vp.k / MM)))
     c.showPage()
 
 

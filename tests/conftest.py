@@ -20,6 +20,16 @@ def shared_file(rel: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory) -> Path:
+    """Downloads and drawn basemaps go to a per-session folder, never the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["PAPERMAP_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_pdf(tmp_path_factory) -> Path:
     """The bundled demo atlas, built once per test session."""

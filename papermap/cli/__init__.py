@@ -8,7 +8,7 @@ import sys
 from papermap.errors import PapermapError
 
 # one module per subcommand, each with register(subparsers) -> parser whose defaults carry run(args)
-SUBCOMMANDS = ["build", "fetch"]
+SUBCOMMANDS = ["build", "check", "template", "fetch"]
 
 
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from papermap import settings
@@ -25,6 +26,16 @@ def register(sub) -> argparse.ArgumentParser:
     p.add_argument("--mono", action="store_const", const=True, help="black-and-white style for any printer")
     p.add_argument("--title", help="title printed on every page")
     p.add_argument("--lang", help="label languages: ja, en or ja,en")
+    p.add_argument("--points", action="append", metavar="FILE",
+                   help="relief points: CSV, GeoJSON, KML/KMZ or uMap file (repeatable)")
+    p.add_argument("--osm-points", dest="osm_points", action=argparse.BooleanOptionalAction, default=None,
+                   help="also take relief points (water taps, toilets, shelters…) from the OSM data")
+    p.add_argument("--qr-url", dest="qr_url",
+                   help="http(s) URL template for the QR codes, e.g. https://example.org/map#{south},{west},{north},{east}")
+    p.add_argument("--jobs", type=int, help="pages drawn in parallel processes (default: all cores)")
+    p.add_argument("--cache-dir", dest="cache_dir", help="cache for downloads and drawn basemaps")
+    p.add_argument("--offline", action="store_const", const=True, help="use only cached copies of URL sources")
+    p.add_argument("--no-cache", action="store_true", help="draw the basemap afresh and do not cache it")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(run=run)
     return p
@@ -35,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
     from papermap.pipeline import build_atlas, stderr_progress
 
     overrides = {k: getattr(args, k) for k in
-                 ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang")}
+                 ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
+                  "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")}
     cfg = load_config(args.config, overrides)
-    report = build_atlas(cfg, args.output, progress=None if args.quiet else stderr_progress)
+    report = build_atlas(cfg, args.output, progress=None if args.quiet else stderr_progress,
+                         use_cache=not args.no_cache)
     for warning in report.warnings:
-        print(f"papermap: warning: {warning}")
-    print(f"wrote {args.output}: overview + {len(report.pages)} map pages")
+        print(f"papermap: warning: {warning}", file=sys.stderr)
+    print(f"wrote {args.output}: overview + {len(report.pages)} map pages, {report.points} relief points")
     return 0

@@ -175,3 +175,31 @@ def draw_ops(c: Canvas, ops: str) -> None:
     """Insert prepared PDF path operators (the basemap) into the page content stream."""
     if ops:
         c.addLiteral(ops)
+
+
+def draw_page_grid(c: Canvas, pages: list[tuple]) -> None:
+    """Page rectangles with big page numbers, for the overview sheet."""
+    c.setStrokeColor(black)
+    c.setLineWidth(1.2)
+    size = 28
+    for ((x0, y0), (x1, y1)), label in pages:
+        c.setFillColor(white)
+        c.rect(x0, y0, x1 - x0, y1 - y0, stroke=1, fill=0)
+        w = text_width(label, size) + 8
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        c.rect(cx - w / 2, cy - size * 0.45, w, size * 1.05, stroke=1, fill=1)
+        c.setFillColor(black)
+        _text(c, cx, cy - size * 0.3, label, size, "centre")
+
+
+def draw_point_markers(c: Canvas, xy_pt, colours: list[str]) -> None:
+    """Simple numbered markers (numbers run in list order)."""
+    font = register()
+    for n, ((x, y), colour) in enumerate(zip(xy_pt.tolist(), colours), start=1):
+        c.setFillColor(HexColor(colour))
+        c.setStrokeColor(black)
+        c.setLineWidth(0.5)
+        c.circle(x, y, 5, stroke=1, fill=1)
+        c.setFillColor(white)
+        c.setFont(font, 7)
+        c.drawCentredString(x, y - 2.5, str(n))

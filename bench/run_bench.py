@@ -1,0 +1,535 @@
+#!/usr/bin/env python3
+"""papermap's own benchmark (`make bench`): time real `papermap build` processes on fixed jobs.
+
+Every timed run is a fresh process (interpreter start, imports, reading the extract, drawing, writing
+the PDF), measured with `/usr/bin/time -v` when present (as the peer benchmark in
+../shared/bench/peers does, so the figures compare) or else with the child's own rusage. The figure
+per case is the median of --runs processes. Targets are printed as ratios between figures measured
+in this same run, never against stored absolute times, because the shared VMs vary by ~30 %.
+
+    python bench/run_bench.py [--runs 3] [--quick] [--only peers-job,refresh] [--peers] [--out DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+REPO = Path(__file__).resolve().parents[1]
+MONACO = REPO / "sample_data" / "monaco.osm.pbf"
+MONACO_BBOX = (7.409, 43.723, 7.449, 43.752)  # the peers' job (../shared/bench/peers/job.py)
+SEA_BBOX = (7.440, 43.724, 7.448, 43.728)      # open sea south-east of Monaco: one near-empty page
+REALDATA = REPO.parent / "shared" / "realdata" / "osm"
+# Areas worth mapping inside the shared extracts; an extract not listed is mapped to its extent.
+REALDATA_BBOX = {"kumamoto-chuo-roads.overpass.json": (130.686, 32.769, 130.764, 32.830)}
+OSM_SUFFIXES = (".osm.pbf", ".osm", ".osm.bz2", ".json")
+PEERS_DIR = REPO.parent / "shared" / "bench" / "peers"
+PEERS_PY = Path("/tmp/peers-venv/bin/python")
+PEERS_ONLY = "mapnik-prep,mapnik,mapnik+labels"
+TIME_BIN = Path("/usr/bin/time")
+TIME_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+DRAW_START = re.compile(r"^papermap: overview\b")  # the progress line printed when drawing begins
+CATEGORIES = (("water", "給水所"), ("bath", "入浴施設"), ("laundry", "洗濯所"), ("toilet", "仮設トイレ"),
+              ("supplies", "物資配布所"), ("shelter", "避難所"), ("medical", "救護所"), ("charging", "充電所"))
+POINTS_HEADER = ("id", "category", "name", "lat", "lon", "hours", "status")
+CASES = ("peers-job", "peers-job-5000", "peers-job-2500", "points-10", "points-1000", "points-10000",
+         "refresh", "realdata", "empty-sea")
+FLAGS_OF_INTEREST = ("--points", "--no-osm-points", "--cache-dir", "--jobs")
+
+BBox = tuple[float, float, float, float]
+
+
+# ---------------------------------------------------------------- pure helpers (tested) ----
+
+def median(values: Iterable[float | None]) -> float | None:
+    """Median of the values that were measured; None when none were (a failed or unparsed run)."""
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A markdown table; numbers right-aligned so columns of figures read down easily."""
+    rows = [[_cell(v) for v in r] for r in rows]
+    numeric = [all(_is_number(r[i]) for r in rows) and bool(rows) for i in range(len(headers))]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.rjust(w) if num else c.ljust(w)
+                                 for c, w, num in zip(cells, widths, numeric)) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if num else ("-" * (w + 2))
+                          for w, num in zip(widths, numeric)) + "|"
+    return "\n".join([line(headers), rule] + [line(r) for r in rows])
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.3f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def _is_number(text: str) -> bool:
+    return text == "–" or re.fullmatch(r"-?[\d,]+(\.\d+)?", text) is not None
+
+
+def generate_points(n: int, bbox: BBox, seed: int) -> list[dict[str, str]]:
+    """n relief points spread uniformly over bbox, categories cycling, Japanese names; same seed, same points."""
+    rng = random.Random(seed)
+    w, s, e, nn = bbox
+    rows = []
+    for i in range(n):
+        cat, ja = CATEGORIES[i % len(CATEGORIES)]
+        rows.append({"id": f"b{seed}-{i + 1}", "category": cat, "name": f"{ja} {i + 1}",
+                     "lat": f"{rng.uniform(s, nn):.6f}", "lon": f"{rng.uniform(w, e):.6f}",
+                     "hours": "9:00-17:00", "status": "open"})
+    return rows
+
+
+def points_csv(rows: Iterable[dict[str, str]]) -> str:
+    """The CSV text papermap's points reader accepts (header id,category,name,lat,lon,hours,status)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=POINTS_HEADER, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def bbox_arg(bbox: BBox) -> str:
+    return ",".join(f"{v:g}" for v in bbox)
+
+
+# ---------------------------------------------------------------- measuring ----
+
+@dataclass
+class Run:
+    """One fresh `papermap build` process."""
+    wall: float
+    rss_mb: float | None
+    returncode: int
+    stderr: str
+    draw_s: float | None  # from the "overview" progress line to exit: drawing + writing the PDF
+
+
+@dataclass
+class CaseResult:
+    name: str
+    what: str
+    runs: list[Run] = field(default_factory=list)
+    pages: int = 0               # all PDF pages: overview + map pages
+    pdf_bytes: int = 0
+    min_map_page_bytes: int | None = None  # smallest map page as a standalone PDF
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def wall(self) -> float | None:
+        return median(r.wall for r in self.runs)
+
+    @property
+    def map_pages(self) -> int:
+        return max(self.pages - 1, 0)
+
+    def per_map_page(self, seconds: float | None) -> float | None:
+        return seconds / self.map_pages if seconds is not None and self.map_pages else None
+
+    @property
+    def draw_per_page(self) -> float | None:
+        return self.per_map_page(median(r.draw_s for r in self.runs))
+
+    @property
+    def bytes_per_page(self) -> float | None:
+        return self.pdf_bytes / self.pages if self.pages else None
+
+
+def run_process(cmd: list[str], timeout: float) -> Run:
+    """Run cmd once, timing wall clock and reading peak RSS; stderr is read live to timestamp drawing."""
+    use_time = TIME_BIN.exists()
+    full = ([str(TIME_BIN), "-v"] if use_time else []) + cmd
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            cwd=REPO, env=dict(os.environ, PYTHONHASHSEED="0"))
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    lines, draw_at = [], None
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if draw_at is None and DRAW_START.match(line):
+            draw_at = time.perf_counter()
+        lines.append(line)
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the max over every earlier run)
+    _, status, usage = os.wait4(proc.pid, 0)
+    end = time.perf_counter()
+    killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = "".join(lines)
+    rss_mb = usage.ru_maxrss / 1024.0
+    if use_time:
+        m = TIME_RSS.search(stderr)
+        rss_mb = int(m.group(1)) / 1024.0 if m else None
+        stderr = re.split(r"\n?(?:Command exited with|\tCommand being timed:)", stderr)[0]
+    return Run(end - t0, rss_mb, proc.returncode, stderr, end - draw_at if draw_at else None)
+
+
+def pdf_page_sizes(path: Path) -> list[int]:
+    """Bytes of each page saved as a standalone PDF (what pdfseparate gives the peers)."""
+    src = pdfium.PdfDocument(path)
+    sizes = []
+    for i in range(len(src)):
+        one = pdfium.PdfDocument.new()
+        one.import_pages(src, [i])
+        buf = io.BytesIO()
+        one.save(buf)
+        sizes.append(len(buf.getvalue()))
+    return sizes
+
+
+def build_flags() -> set[str]:
+    """The options `papermap build` has today: the pipeline is changing, so the bench adapts."""
+    out = subprocess.run([sys.executable, "-m", "papermap", "build", "--help"], capture_output=True,
+                         text=True, cwd=REPO, check=True).stdout
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", out))
+
+
+# ---------------------------------------------------------------- the cases ----
+
+@dataclass(frozen=True)
+class Job:
+    """What to build; the output PDF and cache dir are chosen per run."""
+    osm: Path
+    bbox: BBox | None
+    scale: int
+    points: tuple[Path, ...] = ()
+
+
+class Bench:
+    def __init__(self, flags: set[str], out: Path, runs: int, jobs: int | None, timeout: float):
+        self.flags, self.out, self.runs, self.jobs, self.timeout = flags, out, runs, jobs, timeout
+
+    def argv(self, job: Job, pdf: Path, cache: Path | None) -> list[str]:
+        cmd = [sys.executable, "-m", "papermap", "build", "--osm", str(job.osm), "--paper", "A4",
+               "--orientation", "portrait", "--scale", str(job.scale), "--title", "papermap bench",
+               "-o", str(pdf)]
+        if job.bbox:
+            cmd += ["--bbox", bbox_arg(job.bbox)]
+        for p in job.points:
+            cmd += ["--points", str(p)]
+        if cache is not None:
+            cmd += ["--cache-dir", str(cache)]
+        if self.jobs is not None and "--jobs" in self.flags:
+            cmd += ["--jobs", str(self.jobs)]
+        return cmd
+
+    def fresh_cache(self, name: str, i: int) -> Path | None:
+        """An empty cache dir per run, so that every build but a refresh's is a cold, full build."""
+        if "--cache-dir" not in self.flags:
+            return None
+        path = self.out / name / f"cache-{i}"
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return path
+
+    def timed(self, res: CaseResult, job: Job, cache: Path | None, pdf: Path) -> bool:
+        """One timed build into res; False (with res.error set) when it failed."""
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        run = run_process(self.argv(job, pdf, cache), self.timeout)
+        if run.returncode != 0:
+            tail = "\n".join(run.stderr.strip().splitlines()[-8:])
+            res.error = f"exit {run.returncode}: {tail}"
+            return False
+        res.runs.append(run)
+        return True
+
+    def finish(self, res: CaseResult, pdf: Path) -> CaseResult:
+        sizes = pdf_page_sizes(pdf)
+        res.pages, res.pdf_bytes = len(sizes), pdf.stat().st_size
+        res.min_map_page_bytes = min(sizes[1:]) if len(sizes) > 1 else None
+        return res
+
+    def case(self, name: str, what: str, job: Job) -> CaseResult:
+        res = CaseResult(name, what)
+        pdf = self.out / name / "atlas.pdf"
+        for i in range(self.runs):
+            progress(f"{name} run {i + 1}/{self.runs}")
+            if not self.timed(res, job, self.fresh_cache(name, i), pdf):
+                return res
+        return self.finish(res, pdf)
+
+    def refresh(self, job_a: Job, job_b: Job) -> list[CaseResult]:
+        """Cold build with points A into an empty cache, then points B on that warm cache, per round.
+
+        A fresh cache each round keeps every refresh equally warm: basemap cached, the new points not.
+        """
+        cold = CaseResult("refresh-cold", "refresh, first build: empty cache, points A")
+        warm = CaseResult("refresh", "refresh: same basemap cache, changed points B")
+        pdf_a, pdf_b = self.out / "refresh" / "a.pdf", self.out / "refresh" / "b.pdf"
+        for i in range(self.runs):
+            progress(f"refresh round {i + 1}/{self.runs}")
+            cache = self.fresh_cache("refresh", i)
+            if not self.timed(cold, job_a, cache, pdf_a) or not self.timed(warm, job_b, cache, pdf_b):
+                return [cold, warm]
+        return [self.finish(cold, pdf_a), self.finish(warm, pdf_b)]
+
+
+def largest_extract() -> Path | None:
+    files = [p for p in REALDATA.glob("*") if p.is_file() and p.name.endswith(OSM_SUFFIXES)] \
+        if REALDATA.is_dir() else []
+    return max(files, key=lambda p: p.stat().st_size, default=None)
+
+
+def run_cases(bench: Bench, only: set[str]) -> list[CaseResult]:
+    """Every selected case in a fixed order; cases the pipeline can't do yet are skipped with the reason."""
+    results: list[CaseResult] = []
+    for scale, name in ((10000, "peers-job"), (5000, "peers-job-5000"), (2500, "peers-job-2500")):
+        if name in only:
+            results.append(bench.case(name, f"Monaco, peers' bbox, 1:{scale:,}, A4 portrait",
+                                      Job(MONACO, MONACO_BBOX, scale)))
+    has_points = "--points" in bench.flags
+    no_points = "`papermap build` has no --points option yet"
+    pts_dir = bench.out / "points"
+    pts_dir.mkdir(parents=True, exist_ok=True)
+
+    def points_file(n: int, seed: int) -> Path:
+        path = pts_dir / f"points-{n}-seed{seed}.csv"
+        path.write_text(points_csv(generate_points(n, MONACO_BBOX, seed)), encoding="utf-8")
+        return path
+
+    for n in (10, 1000, 10000):
+        name = f"points-{n}"
+        if name not in only:
+            continue
+        what = f"peers-job + {n:,} relief points (CSV)"
+        if has_points:
+            results.append(bench.case(name, what, Job(MONACO, MONACO_BBOX, 10000, (points_file(n, 1),))))
+        else:
+            results.append(CaseResult(name, what, skipped=no_points))
+    if "refresh" in only:
+        if has_points:
+            if "--cache-dir" not in bench.flags:
+                progress("refresh: no --cache-dir option; both builds run with papermap's default cache")
+            results += bench.refresh(Job(MONACO, MONACO_BBOX, 10000, (points_file(1000, 1),)),
+                                     Job(MONACO, MONACO_BBOX, 10000, (points_file(1000, 2),)))
+        else:
+            results.append(CaseResult("refresh", "daily refresh with changed points", skipped=no_points))
+    if "realdata" in only:
+        extract = largest_extract()
+        if extract is None:
+            results.append(CaseResult("realdata", "largest real extract", skipped=f"no extract in {REALDATA}"))
+        else:
+            bbox = REALDATA_BBOX.get(extract.name)
+            where = bbox_arg(bbox) if bbox else "its extent"
+            results.append(bench.case("realdata", f"{extract.name}, {where}, 1:10,000",
+                                      Job(extract, bbox, 10000)))
+    if "empty-sea" in only:
+        res = bench.case("empty-sea", f"all-sea bbox {bbox_arg(SEA_BBOX)}, 1:10,000",
+                         Job(MONACO, SEA_BBOX, 10000))
+        if res.error and "nothing to map" in res.error:
+            res.error, res.skipped = None, "papermap refuses an all-sea area (\"nothing to map\")"
+        results.append(res)
+    return results
+
+
+# ---------------------------------------------------------------- peers ----
+
+def run_peers(runs: int, out: Path, timeout: float) -> dict[str, dict] | None:
+    """The Mapnik peers, right after papermap's cases so both see the same machine state."""
+    env = dict(os.environ, PEERS_OUT=str(out / "peers"))
+    cmd = [str(PEERS_PY), str(PEERS_DIR / "run_peers.py"), "--runs", str(runs), "--only", PEERS_ONLY]
+    progress(f"peers: {' '.join(cmd[1:])}")
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=PEERS_DIR, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"peers: run_peers.py did not finish in {timeout:.0f} s")
+        return None
+    results = out / "peers" / "results.json"
+    if p.returncode != 0 or not results.exists():
+        print(f"peers: run_peers.py failed (exit {p.returncode}):\n{p.stderr[-2000:]}")
+        return None
+    rows = json.loads(results.read_text())["rows"]
+    return {r["peer"]: r for r in rows if not r.get("failed")}
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+# ---------------------------------------------------------------- report ----
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO).stdout.strip()
+
+
+def machine_lines(flags: set[str], jobs: int | None) -> list[str]:
+    """Where and what was measured: figures from different machines or commits don't compare."""
+    cpu = "unknown"
+    if Path("/proc/cpuinfo").exists():
+        m = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = m.group(1).strip() if m else cpu
+    mem = "unknown"
+    if Path("/proc/meminfo").exists():
+        m = re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        mem = f"{int(m.group(1)) / 1024 ** 2:.1f} GiB" if m else mem
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = " (+ uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    have = ", ".join(f"{f} {'yes' if f in flags else 'no'}" for f in FLAGS_OF_INTEREST)
+    return [
+        f"- machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {cpu}, {mem} RAM",
+        f"- papermap commit {commit}{dirty}; Python {sys.version.split()[0]}",
+        f"- build options: {have}" + (f"; passing --jobs {jobs}" if jobs is not None and "--jobs" in flags else ""),
+        f"- timing: {'/usr/bin/time -v' if TIME_BIN.exists() else 'wait4 rusage'} + wall clock, "
+        "each run a fresh process",
+    ]
+
+
+def results_table(results: list[CaseResult]) -> str:
+    rows = []
+    for r in results:
+        if r.skipped or r.error:
+            continue
+        walls = ", ".join(f"{x.wall:.2f}" for x in r.runs)
+        rows.append([r.name, f"{r.map_pages} + 1", f"{r.wall:.3f}", walls, r.per_map_page(r.wall),
+                     r.draw_per_page, median(x.rss_mb for x in r.runs),
+                     round(r.bytes_per_page) if r.bytes_per_page else None, r.min_map_page_bytes])
+    return format_table(["case", "pages (map + overview)", "wall s (median)", "runs", "wall s / map page",
+                         "draw s / map page", "peak RSS MB", "PDF bytes / page", "smallest map page B"],
+                        rows)
+
+
+def find(results: list[CaseResult], name: str) -> CaseResult | None:
+    return next((r for r in results if r.name == name and not r.skipped and not r.error), None)
+
+
+def targets(results: list[CaseResult], peers: dict[str, dict] | None) -> str:
+    """Each target as a ratio of two figures from this run, so machine speed cancels out."""
+    job, sea = find(results, "peers-job"), find(results, "empty-sea")
+    p10, p10k = find(results, "points-10"), find(results, "points-10000")
+    cold, warm = find(results, "refresh-cold"), find(results, "refresh")
+    big = find(results, "peers-job-2500")
+    prep, labels = (peers or {}).get("mapnik-prep"), (peers or {}).get("mapnik+labels")
+    rows: list[list[object]] = []
+
+    def add(what: str, value: float | None, limit: float, unit: str = "×", strict: bool = False) -> None:
+        ok = None if value is None else (value < limit if strict else value <= limit)
+        fmt = (lambda v: f"{v:,.0f} B") if unit == "B" else (lambda v: f"{v:.2f}×")
+        rows.append([what, fmt(value) if value is not None else None, f"{'<' if strict else '≤'} {fmt(limit)}",
+                     {True: "met", False: "MISSED", None: "not measured"}[ok]])
+
+    e2e = None
+    if job and prep and labels:
+        e2e = ratio(job.wall, prep["wall_s"] + labels["wall_s"])
+    add("end to end: peers-job wall / (mapnik-prep + mapnik+labels wall)", e2e, 1.0)
+    add("drawing per page: papermap draw s/map page / mapnik+labels render s/page",
+        ratio(job.draw_per_page, labels.get("render_s_per_page")) if job and labels else None, 2.0)
+    add("bytes per page: papermap / mapnik+labels",
+        ratio(job.bytes_per_page, labels.get("bytes_per_page")) if job and labels else None, 1.0)
+    empty = sea or job
+    add(f"empty page: smallest map page ({'empty-sea' if sea else 'peers-job'}), standalone PDF",
+        float(empty.min_map_page_bytes) if empty and empty.min_map_page_bytes else None, 10240, "B")
+    add("refresh wall / first build wall", ratio(warm.wall, cold.wall) if cold and warm else None, 0.3)
+    add("10,000 points wall / 10 points wall", ratio(p10k.wall, p10.wall) if p10 and p10k else None, 2.0,
+        strict=True)
+    add("flat per page: draw s/map page 1:2,500 / 1:10,000",
+        ratio(big.draw_per_page, job.draw_per_page) if big and job else None, 1.25)
+    return format_table(["target", "measured", "goal", "status"], rows)
+
+
+def peers_table(peers: dict[str, dict]) -> str:
+    rows = [[name, r["wall_s"], ", ".join(f"{w:.2f}" for w in r["walls"]), r.get("render_s_per_page"),
+             r.get("wall_incl_prep_s"), r["rss_mb"], r.get("pages") or None,
+             round(r["bytes_per_page"]) if r.get("bytes_per_page") else None]
+            for name, r in peers.items()]
+    return format_table(["peer", "wall s (median)", "runs", "render s / page", "wall + prep s",
+                         "peak RSS MB", "pages", "PDF bytes / page"], rows)
+
+
+def progress(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3, help="fresh processes per case (median is reported)")
+    ap.add_argument("--quick", action="store_true", help="one run per case, for smoke tests")
+    ap.add_argument("--only", default="", help=f"comma-separated cases out of {','.join(CASES)}")
+    ap.add_argument("--peers", action="store_true",
+                    help=f"also run the Mapnik peers ({PEERS_ONLY}) and print ratios")
+    ap.add_argument("--jobs", type=int, help="pass --jobs N to papermap when it has the option")
+    ap.add_argument("--out", type=Path, help="keep outputs here (default: a temp dir, removed afterwards)")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds before one build is killed")
+    a = ap.parse_args(argv)
+    unknown = set(filter(None, a.only.split(","))) - set(CASES)
+    if unknown:
+        ap.error(f"unknown case(s) {', '.join(sorted(unknown))}; cases: {', '.join(CASES)}")
+    if a.out and a.out.resolve().is_relative_to(REPO):
+        ap.error(f"--out must be outside the repository ({REPO})")
+    if a.quick:
+        a.runs = 1
+    if a.runs < 1:
+        ap.error("--runs must be at least 1")
+    return a
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    a = parse_args(argv)
+    only = set(filter(None, a.only.split(","))) or set(CASES)
+    out = a.out or Path(tempfile.mkdtemp(prefix="papermap-bench-"))
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        flags = build_flags()
+        print("# papermap benchmark\n")
+        print("\n".join(machine_lines(flags, a.jobs)))
+        print(f"- {a.runs} run(s) per case; outputs in {out}{'' if a.out else ' (removed at exit)'}\n")
+        bench = Bench(flags, out, a.runs, a.jobs, a.timeout)
+        results = run_cases(bench, only)
+        peers = None
+        if a.peers:
+            if PEERS_PY.exists():
+                peers = run_peers(a.runs, out, a.timeout * 4)
+            else:
+                print(f"peers: not set up ({PEERS_PY} missing). Set them up once with "
+                      f"`bash {os.path.relpath(PEERS_DIR, REPO)}/setup.sh` (~3 min, needs apt and pip); "
+                      "continuing without them.\n")
+        print(results_table(results))
+        print("\nwall: whole process incl. interpreter start and imports. draw: from papermap's \"overview\" "
+              "progress line to exit (drawing every page + writing the PDF), over map pages only. "
+              "PDF bytes / page: file size over all pages, overview included. Smallest map page: that page "
+              "saved alone as a PDF (like pdfseparate).")
+        for r in results:
+            if r.skipped:
+                print(f"\n- skipped {r.name} ({r.what}): {r.skipped}")
+            elif r.error:
+                print(f"\n- FAILED {r.name} ({r.what}):\n```\n{r.error}\n```")
+        if peers:
+            print(f"\n## Peers (same session, {a.runs} run(s) each)\n")
+            print(peers_table(peers))
+        print("\n## Targets (ratios within this run)\n")
+        print(targets(results, peers))
+        failed = any(r.error for r in results) or (a.peers and PEERS_PY.exists() and not peers)
+        return 1 if failed else 0
+    finally:
+        if not a.out:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
