@@ -12,6 +12,7 @@ import os
 import pickle
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from papermap import settings
@@ -44,6 +45,7 @@ class AtlasArt:
     pois: list = field(default_factory=list)      # (osm id, lon, lat, tags) for relief points
 
 
+@lru_cache(maxsize=1)
 def code_digest() -> str:
     """A digest of papermap's own code, so art drawn by older code is never reused."""
     h = hashlib.sha256(str(ART_VERSION).encode())
