@@ -1,0 +1,224 @@
+"""Draw relief-point symbols and their leader lines. Every shape differs in outline alone, so a
+grey photocopy still tells water from a shelter; fills only add to that, never replace it."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
+import shapely
+
+from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.pdfgen.canvas import Canvas
+
+from papermap.layout.symbols import SymbolPlacement
+from papermap.render.fonts import register, text_width
+from papermap.settings import MIN_FONT_PT
+
+OUTLINE_PT = 0.5
+HALO_PT = 1.0        # white ring that lifts the symbol off roads and buildings
+LEADER_PT = 0.3
+LEADER_HALO_PT = 1.1
+DOT_PT = 1.0         # radius of the dot marking the true position of a displaced symbol
+NUMBER_SIZES = (8.0, MIN_FONT_PT)   # the larger if it fits the shape
+LIGHT_GREY = Color(0.68, 0.68, 0.68)   # still clearly grey, not white, after a photocopy
+PATTERNS = ("hatch", "dots", "cross_hatch")
+MONO_GROUND = {"black": black, "white": white, "grey": LIGHT_GREY, "hatch": white, "dots": white,
+               "cross_hatch": white}
+
+
+def _regular(n: int, radii: tuple[float, ...], dy: float) -> list[tuple[float, float]]:
+    """A regular polygon or star, first vertex straight up, radii taken in turn, moved down by ``dy``."""
+    step = 360.0 / n
+    return [(radii[k % len(radii)] * math.cos(math.radians(90 + step * k)),
+             radii[k % len(radii)] * math.sin(math.radians(90 + step * k)) - dy) for k in range(n)]
+
+
+# Outlines on a unit box (-1..1), and for each the spot and width (in units) the number gets.
+_POLYGONS: dict[str, list[tuple[float, float]]] = {
+    "square": [(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)],
+    "triangle": [(-1.0, -0.85), (1.0, -0.85), (0.0, 1.0)],
+    "inverted_triangle": [(-1.0, 0.85), (0.0, -1.0), (1.0, 0.85)],
+    "diamond": [(0.0, 1.0), (1.0, 0.0), (0.0, -1.0), (-1.0, 0.0)],
+    "cross": [(-0.42, 1.0), (0.42, 1.0), (0.42, 0.42), (1.0, 0.42), (1.0, -0.42), (0.42, -0.42), (0.42, -1.0),
+              (-0.42, -1.0), (-0.42, -0.42), (-1.0, -0.42), (-1.0, 0.42), (-0.42, 0.42)],
+    "star": _regular(10, (1.05, 0.6), 0.08),
+    "hexagon": _regular(6, (1.0,), 0.0),
+    "pentagon": _regular(5, (1.02,), 0.08),
+    "house": [(-0.62, -0.95), (0.62, -0.95), (0.62, 0.2), (1.0, 0.2), (0.0, 1.0), (-1.0, 0.2), (-0.62, 0.2)],
+}
+_DROP = (0.0, -0.3, 0.68)   # drop: round part (centre x, y, radius); the tip is at (0, 1)
+# where the number would best sit, as a height in units; it moves up or down from there to fit
+_NUMBER_Y = {"circle": 0.0, "square": 0.0, "triangle": -0.4, "inverted_triangle": 0.4, "diamond": 0.0,
+             "drop": -0.3, "cross": 0.0, "star": -0.04, "hexagon": 0.0, "pentagon": -0.05, "house": -0.45}
+# (font size, horizontal scale %) for numbers, best first; when none fits, the number goes on a tag
+_NUMBER_STYLES = ((8.0, 100.0), (MIN_FONT_PT, 100.0), (MIN_FONT_PT, 85.0))
+DIGIT_HEIGHT = 0.74   # of the font size: IPAexGothic figures
+SHAPES = tuple(_NUMBER_Y)
+
+
+def shape_radius(size_pt: float) -> float:
+    """Half the width of the outline itself inside a ``size_pt`` box (the rest is halo)."""
+    return size_pt / 2 - HALO_PT - OUTLINE_PT / 2
+
+
+def _path(c: Canvas, shape: str, x: float, y: float, r: float):
+    p = c.beginPath()
+    if shape == "circle":
+        p.circle(x, y, r)
+    elif shape == "drop":
+        cx, cy, rr = _DROP
+        turn = math.degrees(math.acos(rr / (1.0 - cy)))
+        p.moveTo(x, y + r)
+        p.arcTo(x + (cx - rr) * r, y + (cy - rr) * r, x + (cx + rr) * r, y + (cy + rr) * r,
+                startAng=90 + turn, extent=360 - 2 * turn)
+        p.close()
+    elif shape in _POLYGONS:
+        pts = _POLYGONS[shape]
+        p.moveTo(x + pts[0][0] * r, y + pts[0][1] * r)
+        for px, py in pts[1:]:
+            p.lineTo(x + px * r, y + py * r)
+        p.close()
+    else:
+        raise ValueError(f"unknown symbol shape {shape!r} (known: {', '.join(SHAPES)})")
+    return p
+
+
+def _luminance(colour: Color) -> float:
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(colour.red) + 0.7152 * lin(colour.green) + 0.0722 * lin(colour.blue)
+
+
+def number_colour(fill: Color) -> Color:
+    """White or black, whichever contrasts more with the fill (WCAG contrast ratio)."""
+    lum = _luminance(fill)
+    return white if 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 else black
+
+
+def _pattern(c: Canvas, kind: str, x: float, y: float, r: float) -> None:
+    """Hatching, cross-hatching or dots over the symbol's box; the caller clips to the outline."""
+    c.setStrokeColor(black)
+    c.setFillColor(black)
+    if kind == "dots":
+        step = 2.4
+        n = int(r / step) + 1
+        for i in range(-n, n + 1):
+            for j in range(-n, n + 1):
+                c.circle(x + (i + 0.5 * (j % 2)) * step, y + j * step, 0.62, stroke=0, fill=1)
+        return
+    c.setLineWidth(0.55 if kind == "hatch" else 0.45)
+    step = 2.2 if kind == "hatch" else 2.6
+    slopes = (1,) if kind == "hatch" else (1, -1)
+    n = int(2 * r / step) + 2
+    for s in slopes:
+        for k in range(-n, n + 1):
+            d = k * step * math.sqrt(2)
+            c.line(x - r + d, y - s * r, x + r + d, y + s * r)
+
+
+def draw_symbol(c: Canvas, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
+                mono_fill: str, number: int | None, mono: bool) -> None:
+    """One symbol centred on (x, y) filling a ``size_pt`` box: halo, fill, outline, number.
+
+    ``number`` None draws no number (legend, table). A number too wide for the shape goes on a
+    small white tag so it stays readable whatever is behind it.
+    """
+    r = shape_radius(size_pt)
+    path = _path(c, shape, x, y, r)
+    c.saveState()
+    c.setLineJoin(1)
+    c.setStrokeColor(white)
+    c.setLineWidth(OUTLINE_PT + 2 * HALO_PT)
+    c.drawPath(path, stroke=1, fill=0)
+
+    if mono and mono_fill not in MONO_GROUND:
+        raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
+    patterned = mono and mono_fill in PATTERNS
+    fill = MONO_GROUND[mono_fill] if mono else HexColor(colour_hex)
+    c.setFillColor(fill)
+    c.drawPath(path, stroke=0, fill=1)
+    if patterned:
+        c.saveState()
+        c.clipPath(path, stroke=0, fill=0)
+        _pattern(c, mono_fill, x, y, r)
+        c.restoreState()
+    c.setStrokeColor(black)
+    c.setLineWidth(OUTLINE_PT)
+    c.drawPath(path, stroke=1, fill=0)
+
+    if number is not None:
+        _draw_number(c, shape, x, y, r, str(number), fill, tagged=patterned)
+    c.restoreState()
+
+
+@lru_cache(maxsize=None)
+def _outline(shape: str) -> shapely.Geometry:
+    """The shape on the unit box as a shapely geometry, to find room for the number."""
+    if shape == "circle":
+        return shapely.Point(0, 0).buffer(1.0, quad_segs=16)
+    if shape == "drop":
+        cx, cy, rr = _DROP
+        return shapely.convex_hull(shapely.MultiPoint(
+            [(0.0, 1.0)] + list(shapely.Point(cx, cy).buffer(rr, quad_segs=16).exterior.coords)))
+    return shapely.Polygon(_POLYGONS[shape])
+
+
+@lru_cache(maxsize=4096)
+def _number_y(shape: str, r: float, width: float, height: float) -> float | None:
+    """Height (units) nearest the shape's best spot where a centred width x height box lies
+    inside the outline, clear of the outline stroke; None when it fits nowhere."""
+    inside = _outline(shape).buffer(-(OUTLINE_PT + 0.3) / r)
+    w, h = width / 2 / r, height / 2 / r
+    best = _NUMBER_Y[shape]
+    for dy in sorted((k / 25 for k in range(-20, 21)), key=lambda d: (abs(d - best), d)):
+        if inside.contains(shapely.box(-w, dy - h, w, dy + h)):
+            return dy
+    return None
+
+
+def _draw_number(c: Canvas, shape: str, x: float, y: float, r: float, text: str, fill: Color,
+                 tagged: bool) -> None:
+    overflow = False
+    for size, scale in _NUMBER_STYLES:
+        w = text_width(text, size) * scale / 100
+        dy = _number_y(shape, round(r, 3), round(w, 3), size * DIGIT_HEIGHT)
+        if dy is not None:
+            break
+    else:
+        size, scale, dy, overflow = MIN_FONT_PT, 100.0, _NUMBER_Y[shape], True
+        w = text_width(text, size)
+    cx, cy = x, y + dy * r
+    if tagged or overflow:
+        c.setFillColor(white)
+        c.setStrokeColor(black)
+        c.setLineWidth(0.3)
+        # a tag wider than the shape gets its own thin border; inside a pattern it needs none
+        c.roundRect(cx - w / 2 - 1.2, cy - size * 0.5, w + 2.4, size, 1.2, stroke=int(overflow), fill=1)
+        c.setFillColor(black)
+    else:
+        c.setFillColor(number_colour(fill))
+    t = c.beginText()
+    t.setFont(register(), size)
+    t.setHorizScale(scale)
+    t.setTextOrigin(cx - w / 2, cy - size * DIGIT_HEIGHT / 2)
+    t.textOut(text)
+    c.drawText(t)
+
+
+def draw_leaders(c: Canvas, placements: Iterable[SymbolPlacement]) -> None:
+    """Thin lines from displaced symbols to their true positions, ending in a dot. Draw these
+    before the symbols, so each line starts under its symbol's edge."""
+    moved = [p for p in placements if p.displaced]
+    if not moved:
+        return
+    c.saveState()
+    c.setLineCap(1)
+    for colour, width, dot in ((white, LEADER_HALO_PT, DOT_PT + 0.5), (black, LEADER_PT, DOT_PT)):
+        c.setStrokeColor(colour)
+        c.setFillColor(colour)
+        c.setLineWidth(width)
+        for p in moved:
+            c.line(p.x, p.y, p.true_x, p.true_y)
+            c.circle(p.true_x, p.true_y, dot, stroke=0, fill=1)
+    c.restoreState()
