@@ -19,6 +19,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -44,9 +45,11 @@ PEERS_PY = Path("/tmp/peers-venv/bin/python")
 PEERS_ONLY = "mapnik-prep,mapnik,mapnik+labels"
 TIME_BIN = Path("/usr/bin/time")
 TIME_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
-DRAW_START = re.compile(r"^papermap: overview\b")  # the progress line printed when drawing begins
+# The first progress line of drawing: the basemap art when drawn afresh, else the PDF pages from cached art.
+DRAW_START = re.compile(r"^papermap: (drawing the basemap|overview)\b")
 CATEGORIES = (("water", "給水所"), ("bath", "入浴施設"), ("laundry", "洗濯所"), ("toilet", "仮設トイレ"),
-              ("supplies", "物資配布所"), ("shelter", "避難所"), ("medical", "救護所"), ("charging", "充電所"))
+              ("supplies", "物資配布所"), ("shelter", "避難所"), ("medical", "救護所"),
+              ("charging", "充電所"))
 POINTS_HEADER = ("id", "category", "name", "lat", "lon", "hours", "status")
 CASES = ("peers-job", "peers-job-5000", "peers-job-2500", "points-10", "points-1000", "points-10000",
          "refresh", "realdata", "empty-sea")
@@ -115,6 +118,7 @@ def points_csv(rows: Iterable[dict[str, str]]) -> str:
 
 
 def bbox_arg(bbox: BBox) -> str:
+    """W,S,E,N as `papermap build --bbox` takes it."""
     return ",".join(f"{v:g}" for v in bbox)
 
 
@@ -127,7 +131,7 @@ class Run:
     rss_mb: float | None
     returncode: int
     stderr: str
-    draw_s: float | None  # from the "overview" progress line to exit: drawing + writing the PDF
+    draw_s: float | None  # from the first drawing progress line to exit: drawing + writing the PDF
 
 
 @dataclass
@@ -166,9 +170,10 @@ def run_process(cmd: list[str], timeout: float) -> Run:
     use_time = TIME_BIN.exists()
     full = ([str(TIME_BIN), "-v"] if use_time else []) + cmd
     t0 = time.perf_counter()
-    proc = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO, env=dict(os.environ, PYTHONHASHSEED="0"))
-    killer = threading.Timer(timeout, proc.kill)
+    # own session, so a timeout kills papermap and its page workers, not just /usr/bin/time
+    proc = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                            env=dict(os.environ, PYTHONHASHSEED="0"), start_new_session=True)
+    killer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
     killer.start()
     lines, draw_at = [], None
     assert proc.stderr is not None
@@ -186,7 +191,9 @@ def run_process(cmd: list[str], timeout: float) -> Run:
     if use_time:
         m = TIME_RSS.search(stderr)
         rss_mb = int(m.group(1)) / 1024.0 if m else None
-        stderr = re.split(r"\n?(?:Command exited with|\tCommand being timed:)", stderr)[0]
+        stderr = re.split(r"\n?(?:Command exited with|Command terminated by|\tCommand being timed:)", stderr)[0]
+    if end - t0 >= timeout:
+        stderr += f"\nbench: killed after {timeout:.0f} s (--timeout)"
     return Run(end - t0, rss_mb, proc.returncode, stderr, end - draw_at if draw_at else None)
 
 
@@ -222,6 +229,8 @@ class Job:
 
 
 class Bench:
+    """Runs the builds of one benchmark session with the same options, flags and output folder."""
+
     def __init__(self, flags: set[str], out: Path, runs: int, jobs: int | None, timeout: float):
         self.flags, self.out, self.runs, self.jobs, self.timeout = flags, out, runs, jobs, timeout
 
@@ -265,6 +274,13 @@ class Bench:
         res.min_map_page_bytes = min(sizes[1:]) if len(sizes) > 1 else None
         return res
 
+    def warm_up(self) -> None:
+        """One untimed build first: compiles changed modules to .pyc and fills the OS file cache,
+        which would otherwise land on whichever case runs first."""
+        progress("warm-up build (untimed)")
+        job = Job(MONACO, MONACO_BBOX, 10000)
+        run_process(self.argv(job, self.out / "warm-up.pdf", self.fresh_cache("warm-up", 0)), self.timeout)
+
     def case(self, name: str, what: str, job: Job) -> CaseResult:
         res = CaseResult(name, what)
         pdf = self.out / name / "atlas.pdf"
@@ -285,12 +301,16 @@ class Bench:
         for i in range(self.runs):
             progress(f"refresh round {i + 1}/{self.runs}")
             cache = self.fresh_cache("refresh", i)
-            if not self.timed(cold, job_a, cache, pdf_a) or not self.timed(warm, job_b, cache, pdf_b):
+            if not self.timed(cold, job_a, cache, pdf_a):
+                warm.skipped = "its first build failed"
                 return [cold, warm]
+            if not self.timed(warm, job_b, cache, pdf_b):
+                return [self.finish(cold, pdf_a), warm]
         return [self.finish(cold, pdf_a), self.finish(warm, pdf_b)]
 
 
 def largest_extract() -> Path | None:
+    """The biggest shared real extract: the most realistic load papermap can be given offline."""
     files = [p for p in REALDATA.glob("*") if p.is_file() and p.name.endswith(OSM_SUFFIXES)] \
         if REALDATA.is_dir() else []
     return max(files, key=lambda p: p.stat().st_size, default=None)
@@ -369,13 +389,18 @@ def run_peers(runs: int, out: Path, timeout: float) -> dict[str, dict] | None:
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
+    """a / b, or None when either side was not measured."""
     return a / b if a is not None and b else None
 
 
 # ---------------------------------------------------------------- report ----
 
 def git(*args: str) -> str:
-    return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    """git's output in the repo, empty without git or outside a checkout (a tarball)."""
+    try:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    except OSError:
+        return ""
 
 
 def machine_lines(flags: set[str], jobs: int | None) -> list[str]:
@@ -401,6 +426,7 @@ def machine_lines(flags: set[str], jobs: int | None) -> list[str]:
 
 
 def results_table(results: list[CaseResult]) -> str:
+    """One row per case that ran; skipped and failed cases are listed under the table instead."""
     rows = []
     for r in results:
         if r.skipped or r.error:
@@ -415,6 +441,7 @@ def results_table(results: list[CaseResult]) -> str:
 
 
 def find(results: list[CaseResult], name: str) -> CaseResult | None:
+    """The named case when it ran and succeeded: targets use only real measurements."""
     return next((r for r in results if r.name == name and not r.skipped and not r.error), None)
 
 
@@ -453,6 +480,7 @@ def targets(results: list[CaseResult], peers: dict[str, dict] | None) -> str:
 
 
 def peers_table(peers: dict[str, dict]) -> str:
+    """The peers' own figures, so each ratio in the targets can be checked by hand."""
     rows = [[name, r["wall_s"], ", ".join(f"{w:.2f}" for w in r["walls"]), r.get("render_s_per_page"),
              r.get("wall_incl_prep_s"), r["rss_mb"], r.get("pages") or None,
              round(r["bytes_per_page"]) if r.get("bytes_per_page") else None]
@@ -462,6 +490,7 @@ def peers_table(peers: dict[str, dict]) -> str:
 
 
 def progress(msg: str) -> None:
+    """Progress on stderr, so stdout stays a clean markdown report."""
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
 
@@ -469,7 +498,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--runs", type=int, default=3, help="fresh processes per case (median is reported)")
-    ap.add_argument("--quick", action="store_true", help="one run per case, for smoke tests")
+    ap.add_argument("--quick", action="store_true", help="one run per case and no warm-up, for smoke tests")
     ap.add_argument("--only", default="", help=f"comma-separated cases out of {','.join(CASES)}")
     ap.add_argument("--peers", action="store_true",
                     help=f"also run the Mapnik peers ({PEERS_ONLY}) and print ratios")
@@ -500,6 +529,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(machine_lines(flags, a.jobs)))
         print(f"- {a.runs} run(s) per case; outputs in {out}{'' if a.out else ' (removed at exit)'}\n")
         bench = Bench(flags, out, a.runs, a.jobs, a.timeout)
+        if not a.quick:
+            bench.warm_up()
         results = run_cases(bench, only)
         peers = None
         if a.peers:
@@ -510,8 +541,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"`bash {os.path.relpath(PEERS_DIR, REPO)}/setup.sh` (~3 min, needs apt and pip); "
                       "continuing without them.\n")
         print(results_table(results))
-        print("\nwall: whole process incl. interpreter start and imports. draw: from papermap's \"overview\" "
-              "progress line to exit (drawing every page + writing the PDF), over map pages only. "
+        print("\nwall: whole process incl. interpreter start and imports. draw: from papermap's first drawing "
+              "progress line (\"drawing the basemap\", else \"overview\") to exit: drawing every page and "
+              "writing the PDF, after reading and projecting the OSM data (reading --points files falls "
+              "inside it); divided by map pages only. "
               "PDF bytes / page: file size over all pages, overview included. Smallest map page: that page "
               "saved alone as a PDF (like pdfseparate).")
         for r in results:
