@@ -1,0 +1,147 @@
+"""The point table: cells wrapped to their columns with Japanese line-breaking rules, closed and
+unknown points marked, long tables continued with the header repeated and no row lost."""
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+from reportlab.pdfbase.ttfonts import TTFontFile
+from reportlab.pdfgen.canvas import Canvas
+
+from papermap.layout.table import (BADGE_PAD, CLOSED_MARK, OPEN_MARK, PAD, UNKNOWN_MARK, TableRow, layout_table,
+                                   say)
+from papermap.layout.text import NO_END, NO_START, wrap
+from papermap.model.points import Point
+from papermap.render.fonts import font_path, text_width
+from papermap.render.table import draw_table
+from papermap.settings import MIN_FONT_PT
+from pdfcheck import font_sizes, page_texts
+
+TEXTS = [
+    "天然温泉 尾道みなと館（お風呂）は、7月13日から当面の間、閉鎖します。再開は未定です！",
+    "「給水所」：市民センター前（駐車場）。ペットボトル持参でお願いします。ご協力ください。",
+    "9:00〜17:00（土日は10:00〜15:00）、ただし断水時は中止。",
+    "Kyoto International Community House, Sakyo-ku — showers for families with small children.",
+    "ローソン東山三条店ー　ｰｰ　っっっ。。。」」」ーーーーーーーーーーーーーーーーーーーー",
+    "https://example.org/a/very/long/path/without/any/spaces/at/all/for/relief/points.csv",
+    "ボランティアセンター(社会福祉協議会)「受付」『案内』【重要】〔注意〕・トイレ・シャワー・洗濯",
+]
+
+
+@pytest.mark.parametrize("width", [40.0, 61.5, 90.0, 133.0, 200.0])
+@pytest.mark.parametrize("text", TEXTS)
+def test_wrapped_lines_fit_and_keep_kinsoku(text, width):
+    lines = wrap(text, width, 7.5, text_width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("　", "")
+    for i, line in enumerate(lines):
+        assert text_width(line, 7.5) <= width + 1e-6, line
+        if not line.strip("ー。」っ"):
+            continue                      # a run of nothing but kinsoku characters has to break somewhere
+        if i > 0:
+            assert line[0] not in NO_START, (lines[i - 1], line)
+        if i < len(lines) - 1:
+            assert line[-1] not in NO_END, (line, lines[i + 1])
+
+
+def test_latin_wraps_at_spaces():
+    lines = wrap("Bring your own towel and a bottle for water", 60, 7.5, text_width)
+    assert len(lines) > 1 and all(not line.startswith(" ") and not line.endswith(" ") for line in lines)
+    words = "Bring your own towel and a bottle for water".split()
+    assert " ".join(lines).split() == words
+
+
+def test_marks_exist_in_the_font():
+    cmap = TTFontFile(str(font_path())).charToGlyph
+    for mark in (CLOSED_MARK, OPEN_MARK, UNKNOWN_MARK, "…", "〜"):
+        assert ord(mark) in cmap, mark
+
+
+def _rows(n: int, seed: int = 5) -> list[TableRow]:
+    rnd = random.Random(seed)
+    return [TableRow(i + 1, rnd.choice(["water", "bath", "toilet"]), rnd.choice(TEXTS[:5])[:rnd.randint(4, 30)],
+                     rnd.choice(["", "24時間", TEXTS[2]]), ("open", "closed", "unknown")[i % 3],
+                     "7/13から閉鎖" if i % 3 == 1 else "", rnd.choice(TEXTS) * rnd.randint(0, 2),
+                     "" if i % 4 == 0 else "2024-01-05", "Onomichi Minato-kan" if i % 5 == 0 else "")
+            for i in range(n)]
+
+
+def test_long_tables_continue_with_the_header_and_every_row_once():
+    rows = _rows(60)
+    chunks = layout_table(rows, 520.0, 200.0, 700.0, text_width, langs=("ja", "en"), page_label="3")
+    assert len(chunks) >= 3
+    assert not chunks[0].continued and chunks[0].heading == ()
+    for chunk in chunks[1:]:
+        assert chunk.continued
+        heading = " ".join(line.text for line in chunk.heading)
+        assert "地図ページ 3 の続き" in heading and "continued from map page 3" in heading
+    assert chunks[0].height <= 200.0 and all(ch.height <= 700.0 + 1e-6 for ch in chunks[1:])
+    header = [" ".join(line.text for line in cell) for cell in chunks[0].header.cells]
+    assert "名称 / Name" in header and all(ch.header == chunks[0].header for ch in chunks)
+    seen = [laid.row for ch in chunks for laid in ch.rows]
+    assert seen == sorted(rows, key=lambda r: r.number)
+
+
+def test_every_line_fits_its_column_and_nothing_is_small():
+    chunks = layout_table(_rows(40), 400.0, 150.0, 700.0, text_width)
+    for chunk in chunks:
+        for laid in (chunk.header, *chunk.rows):
+            for col, cell in zip(chunk.columns, laid.cells):
+                for line in cell:
+                    assert line.size >= MIN_FONT_PT
+                    room = col.width - 2 * PAD - (2 * BADGE_PAD if line.badge else 0)
+                    assert text_width(line.text, line.size) <= room + 1e-6, (col.key, line.text)
+                    assert line.baseline < laid.height
+        names = [cell for laid in chunk.rows for col, cell in zip(chunk.columns, laid.cells) if col.key == "name"]
+        assert all(cell[0].size >= 9.0 for cell in names if cell)
+    with pytest.raises(ValueError, match="7 pt"):
+        layout_table(_rows(2), 400.0, 150.0, 700.0, text_width, body_pt=6.5)
+
+
+def test_closed_unknown_and_unchecked_points_are_marked():
+    rows = [TableRow(1, "bath", "大宮湯", status="closed", status_text="7/13から閉鎖"),
+            TableRow(2, "water", "給水所", status="unknown", verified="2024-01-05"),
+            TableRow(3, "toilet", "トイレ", status="open", verified="2024-01-06")]
+    (chunk,) = layout_table(rows, 500.0, 400.0, 700.0, text_width)
+    status = {laid.row.number: laid.cells[[c.key for c in chunk.columns].index("status")] for laid in chunk.rows}
+    verified = {laid.row.number: laid.cells[-1] for laid in chunk.rows}
+    assert status[1][0].text == f"{CLOSED_MARK} 閉鎖 closed" and status[1][0].badge
+    assert status[2][0].text.startswith(UNKNOWN_MARK) and not status[2][0].badge
+    assert status[3][0].text.startswith(OPEN_MARK)
+    assert [laid.shaded for laid in chunk.rows] == [True, False, False]
+    assert verified[1][0].text.startswith(UNKNOWN_MARK) and "未確認" in verified[1][0].text
+    assert say("name", ("en",)) == "Name"
+
+
+def test_a_row_too_tall_for_a_page_is_cut_visibly_and_a_full_first_page_is_skipped():
+    rows = [TableRow(1, "water", "給水所", notes=TEXTS[0] * 40), TableRow(2, "bath", "大宮湯")]
+    chunks = layout_table(rows, 400.0, 20.0, 300.0, text_width, page_label="5")
+    assert chunks[0].rows == () and chunks[0].height == 0
+    first = chunks[1].rows[0]
+    assert chunks[1].height <= 300.0 + 1e-6
+    assert any(line.text.endswith("…") for cell in first.cells for line in cell)
+    assert [laid.row.number for ch in chunks for laid in ch.rows] == [1, 2]
+
+
+def test_rows_come_from_points():
+    p = Point("a", "bath", 135.7, 35.0, name="大宮湯", name_en="Omiya-yu", status="closed",
+              verified=datetime(2024, 1, 5, 9, 30))
+    row = TableRow.from_point(7, p)
+    assert (row.number, row.name, row.name_en, row.verified, row.status) == (7, "大宮湯", "Omiya-yu", "2024-01-05", "closed")
+    assert TableRow.from_point(1, Point("b", "water", 0, 0)).verified == ""
+
+
+def test_drawn_table_reads_back(tmp_path):
+    chunks = layout_table(_rows(30), 520.0, 200.0, 700.0, text_width, page_label="3")
+    drawn = []
+    path = tmp_path / "t.pdf"
+    c = Canvas(str(path), pagesize=(595, 842))
+    for chunk in chunks:
+        draw_table(c, chunk, 40, 800, lambda cv, row, x, y, s: drawn.append((row.number, s)))
+        c.showPage()
+    c.save()
+    texts = page_texts(path)
+    assert "名称 / Name" in texts[0] and "地図ページ 3 の続き" not in texts[0]
+    assert all("地図ページ 3 の続き" in t and "名称 / Name" in t for t in texts[1:] if t.strip())
+    assert sorted(n for n, _ in drawn) == list(range(1, 31))
+    assert all(size >= MIN_FONT_PT - 1e-6 for _, ch, size in font_sizes(path) if not ch.isspace())
