@@ -55,8 +55,9 @@ def test_every_mono_fill_differs(tmp_path):
 @pytest.mark.parametrize("shape", SHAPES)
 def test_number_stands_out_on_every_shape_and_fill(tmp_path, shape, fill):
     mono = fill != "colour"
-    plain = _symbol(tmp_path, shape, fill if mono else "white", None, mono, "#ffff99" if shape == "star" else "#6a3d9a")
-    numbered = _symbol(tmp_path, shape, fill if mono else "white", 12, mono, "#ffff99" if shape == "star" else "#6a3d9a")
+    colour = "#ffff99" if shape == "star" else "#6a3d9a"   # a light fill takes a black number, a dark one white
+    plain = _symbol(tmp_path, shape, fill if mono else "white", None, mono, colour)
+    numbered = _symbol(tmp_path, shape, fill if mono else "white", 12, mono, colour)
     changed = np.abs(numbered - plain) > 100
     assert changed.sum() >= 25, "the number 12 barely shows"
     ys, xs = np.nonzero(changed)

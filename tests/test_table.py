@@ -127,7 +127,8 @@ def test_rows_come_from_points():
     p = Point("a", "bath", 135.7, 35.0, name="大宮湯", name_en="Omiya-yu", status="closed",
               verified=datetime(2024, 1, 5, 9, 30))
     row = TableRow.from_point(7, p)
-    assert (row.number, row.name, row.name_en, row.verified, row.status) == (7, "大宮湯", "Omiya-yu", "2024-01-05", "closed")
+    assert (row.number, row.name, row.name_en, row.verified, row.status) == \
+        (7, "大宮湯", "Omiya-yu", "2024-01-05", "closed")
     assert TableRow.from_point(1, Point("b", "water", 0, 0)).verified == ""
 
 

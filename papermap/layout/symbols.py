@@ -17,6 +17,7 @@ Rules, in order:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,7 +101,7 @@ def _first_free(cands: np.ndarray, size: float, near: np.ndarray, obstacles: np.
 
 
 def place_symbols(items: list[tuple[str, float, float]], size_pt: float, frame_pt: Box,
-                  obstacles: list[Box] = (), max_shift: float | None = None) -> list[SymbolPlacement]:
+                  obstacles: Sequence[Box] = (), max_shift: float | None = None) -> list[SymbolPlacement]:
     """Number and place one ``size_pt`` square symbol per (key, x, y) point inside ``frame_pt``.
 
     Returns one placement per item, ordered by number (a shared point after its host).

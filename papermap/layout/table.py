@@ -147,7 +147,8 @@ def _cap(stack: list[Para], max_h: float, width: float, measure: Measure) -> lis
     return stack[:-1] + [(text + ELLIPSIS, size, badge)]
 
 
-def _columns(rows: list[TableRow], width: float, measure: Measure, name_pt: float, symbol_pt: float) -> tuple[Column, ...]:
+def _columns(rows: list[TableRow], width: float, measure: Measure, name_pt: float,
+             symbol_pt: float) -> tuple[Column, ...]:
     no_w = max(measure("No.", name_pt), max(measure(str(r.number), name_pt) for r in rows)) + 2 * PAD
     sym_w = symbol_pt + 2 * PAD
     rest = width - no_w - sym_w
