@@ -139,7 +139,7 @@ class CaseResult:
     name: str
     what: str
     runs: list[Run] = field(default_factory=list)
-    pages: int = 0               # all PDF pages: overview + map pages
+    pages: int = 0               # map pages + the overview (point-table sheets not counted)
     pdf_bytes: int = 0
     min_map_page_bytes: int | None = None  # smallest map page as a standalone PDF
     error: str | None = None
@@ -197,8 +197,9 @@ def run_process(cmd: list[str], timeout: float) -> Run:
     return Run(end - t0, rss_mb, proc.returncode, stderr, end - draw_at if draw_at else None)
 
 
-def pdf_page_sizes(path: Path) -> list[int]:
-    """Bytes of each page saved as a standalone PDF (what pdfseparate gives the peers)."""
+def pdf_page_sizes(path: Path) -> list[tuple[int, bool]]:
+    """Bytes of each page saved as a standalone PDF (what pdfseparate gives the peers), and whether
+    it is a map page (its header box says "Page"; point-table sheets say "List", the overview "Overview")."""
     src = pdfium.PdfDocument(path)
     sizes = []
     for i in range(len(src)):
@@ -206,7 +207,8 @@ def pdf_page_sizes(path: Path) -> list[int]:
         one.import_pages(src, [i])
         buf = io.BytesIO()
         one.save(buf)
-        sizes.append(len(buf.getvalue()))
+        text = src[i].get_textpage().get_text_range()
+        sizes.append((len(buf.getvalue()), "ページ / Page" in text))
     return sizes
 
 
@@ -270,8 +272,9 @@ class Bench:
 
     def finish(self, res: CaseResult, pdf: Path) -> CaseResult:
         sizes = pdf_page_sizes(pdf)
-        res.pages, res.pdf_bytes = len(sizes), pdf.stat().st_size
-        res.min_map_page_bytes = min(sizes[1:]) if len(sizes) > 1 else None
+        maps = [size for size, is_map in sizes if is_map]
+        res.pages, res.pdf_bytes = len(maps) + 1, pdf.stat().st_size
+        res.min_map_page_bytes = min(maps) if maps else None
         return res
 
     def warm_up(self) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -13,7 +13,6 @@ import shapely
 from papermap.config import Config
 from papermap.errors import InputError
 from papermap.layout.frame import SheetLayout, sheet_layout
-from papermap.layout.furniture import neighbour_tabs, scale_bar
 from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
 from papermap.layout.labels import place_labels
 from papermap.layout.viewport import Viewport
@@ -24,7 +23,11 @@ from papermap.output.atomic import atomic_path
 from papermap.render import artcache
 from papermap.render import sheet as draw
 from papermap.render.artcache import AtlasArt, CellArt
+from papermap.layout.qr import qr_payload
+from papermap.layout.symbols import SYMBOL_MM, place_symbols
+from papermap.layout.table import TableRow, layout_table
 from papermap.render.fonts import register, text_width
+from papermap.render.pages import MapSheet, draw_map_sheet, draw_overview_sheet, draw_table_sheets
 from papermap.render.mapops import page_ops
 from papermap.settings import MM
 from papermap.sources.relief import load_relief
@@ -40,14 +43,6 @@ class BuildReport:
     points: int = 0
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
-
-
-@dataclass
-class PagePoints:
-    """The relief points inside one map page, with their positions on the sheet."""
-
-    points: list[Point]
-    xy_pt: np.ndarray
 
 
 def _say(progress: Progress | None, msg: str) -> None:
@@ -184,53 +179,96 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         source=", ".join([art.source] + relief.sources), scale=cfg.scale, langs=cfg.lang)
 
     frame = frame_pt(sheet.map)
+    to_lonlat = Transformer.from_crs(art.epsg, 4326, always_xy=True)
+    date_text = data_date.strftime("%Y-%m-%d") if data_date else "unknown"
+    sheets = []
+    index: dict[str, list[int]] = {}
+    for page in pages:
+        idx = members[(page.row, page.col)]
+        vp = Viewport(page.window, frame)
+        pts = [relief.points[i] for i in idx]
+        xy_pt = vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2))
+        ms, rows = lay_out_map_page(page, by_cell[(page.row, page.col)], pts, xy_pt, categories, cfg,
+                                    to_lonlat, date_text, frame)
+        for cat in {p.category for p in pts}:
+            index.setdefault(cat, []).append(page.number)
+        chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet), text_width,
+                              langs=cfg.lang, page_label=str(page.number)) if rows else []
+        sheets.append((ms, chunks))
+
     with atomic_path(Path(out_path)) as tmp:
         c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
                             f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
         _say(progress, "overview")
-        draw_overview(c, sheet, style, art, pages, info)
-        for page in pages:
-            _say(progress, f"page {page.number}/{len(pages)}")
-            idx = members[(page.row, page.col)]
-            vp = Viewport(page.window, frame)
-            pts = PagePoints([relief.points[i] for i in idx], vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2)))
-            draw_map_page(c, sheet, style, by_cell[(page.row, page.col)], page, pts, categories, info)
+        draw_overview(c, sheet, style, art, pages, relief.points, xy, index, categories, cfg, info,
+                      to_lonlat, date_text)
+        for ms, chunks in sheets:
+            _say(progress, f"page {ms.page.number}/{len(pages)}")
+            draw_map_sheet(c, sheet, style, ms, categories, info)
+            draw_table_sheets(c, sheet, style, ms.page, chunks, categories, info)
         c.save()
-    report.sheets = 1 + len(pages)
+    report.sheets = 1 + len(pages) + sum(len([ch for ch in chunks if ch.rows]) for _, chunks in sheets)
     return report
 
 
-def draw_map_page(c, sheet: SheetLayout, style: Style, cell: CellArt, page: MapPage, pts: PagePoints,
-                  categories: Categories, info: draw.SheetText) -> None:
-    draw.draw_ops(c, cell.ops)
-    draw.draw_labels(c, cell.labels, style["labels"])
-    mono = style.name == "mono"
-    draw.draw_point_markers(c, pts.xy_pt, ["#000000" if mono else categories.by_id[p.category].colour
-                                           for p in pts.points])
-    draw.draw_frame(c, sheet, style["frame"])
-    draw.draw_tabs(c, neighbour_tabs(sheet.map, page.neighbours))
-    draw.draw_header(c, sheet, info, str(page.number), "page")
-    _draw_footer(c, sheet, info, info.scale)
-    c.showPage()
+def table_height(sheet: SheetLayout) -> float:
+    """Room for the table on a table sheet: below the header and heading, above the credits."""
+    return (sheet.header.y - 2 - sheet.printable.y - 14) * MM - 10
 
 
-def _draw_footer(c, sheet: SheetLayout, info: draw.SheetText, scale: int) -> None:
-    f = sheet.footer
-    draw.draw_scale_bar(c, f.x + 1, f.y1 - 9, scale_bar(scale), info)
-    draw.draw_north_arrow(c, f.x + 54, f.y1 - 14)
-    draw.draw_credits(c, f.x + 64, f.y1 - 5, f.w - 64 - 30, info)
+def page_bbox(window, to_lonlat) -> tuple[float, float, float, float]:
+    xs, ys = to_lonlat.transform([window[0], window[2], window[0], window[2]],
+                                 [window[1], window[1], window[3], window[3]])
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
-def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: list[MapPage],
-                  info: draw.SheetText) -> None:
-    """The whole area on one sheet with the page grid and page numbers drawn over it."""
+def legend_entries(cat_ids, categories: Categories, suffix: dict[str, str] | None = None,
+                   langs: tuple[str, ...] = ("ja", "en")) -> list:
+    """Legend rows for the categories present, in the style's order; ``suffix`` adds page lists."""
+    entries = []
+    for cat in categories:
+        if cat.id in cat_ids:
+            extra = (suffix or {}).get(cat.id, "")
+            ja = cat.ja + (extra if langs[-1] == "ja" else "")
+            en = cat.en + (extra if langs[-1] == "en" else "")
+            entries.append((cat.shape, cat.colour, cat.mono, ja, en))
+    return entries
+
+
+def lay_out_map_page(page: MapPage, cell: CellArt, pts: list[Point], xy_pt: np.ndarray, categories: Categories,
+                     cfg: Config, to_lonlat, date_text: str, frame) -> tuple[MapSheet, list[TableRow]]:
+    """Symbols numbered in reading order, the legend of what is on the page, the QR text, the table rows."""
+    keys = [str(i) for i in range(len(pts))]
+    symbols = place_symbols([(k, float(x), float(y)) for k, (x, y) in zip(keys, xy_pt.tolist())],
+                            SYMBOL_MM * MM, frame) if pts else []
+    by_key = dict(zip(keys, pts))
+    rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
+    qr = qr_payload(str(page.number), page_bbox(page.window, to_lonlat), date_text, cfg.qr_url)
+    ms = MapSheet(page, cell, symbols, {k: p.category for k, p in by_key.items()},
+                  legend_entries({p.category for p in pts}, categories, langs=cfg.lang), qr)
+    return ms, rows
+
+
+def _unnamed(row: TableRow, categories: Categories, langs: tuple[str, ...]) -> TableRow:
+    """A point without a name (common in OSM) is listed by its kind, never as an empty row."""
+    if row.name or row.name_en:
+        return row
+    cat = categories.by_id[row.category]
+    return replace(row, name="（" + " / ".join(cat.label(lang) for lang in langs) + "）")
+
+
+def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: list[MapPage], points: list[Point],
+                  xy: np.ndarray, index: dict[str, list[int]], categories: Categories, cfg: Config,
+                  info: draw.SheetText, to_lonlat, date_text: str) -> None:
     vp = Viewport(art.overview_window, frame_pt(sheet.map))
-    draw.draw_ops(c, art.overview_ops)
-    draw.draw_page_grid(c, [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages])
-    draw.draw_frame(c, sheet, style["frame"])
-    draw.draw_header(c, sheet, info, "0", "overview")
-    _draw_footer(c, sheet, info, round(1000.0 / (vp.k / MM)))
-    c.showPage()
+    rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages]
+    pt = vp.to_pt(xy) if len(xy) else np.empty((0, 2))
+    dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(points, pt.tolist())]
+    pages_of = {cat: " → " + ", ".join(map(str, sorted(set(nums)))) for cat, nums in index.items()}
+    entries = legend_entries(set(index), categories, pages_of, cfg.lang)
+    qr = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
+    draw_overview_sheet(c, sheet, style, art.overview_ops, rects, dots, entries, qr,
+                        round(1000.0 / (vp.k / MM)), categories, info)
 
 
 def stderr_progress(msg: str) -> None:

@@ -72,3 +72,9 @@ def page_count(path: Path) -> int:
         return len(pdf)
     finally:
         pdf.close()
+
+
+def map_page_index(path: Path, number: int) -> int:
+    """The PDF page index of map page ``number`` (point-table sheets sit between map pages)."""
+    maps = [i for i, text in enumerate(page_texts(path)) if "ページ / Page" in text]
+    return maps[number - 1]

@@ -9,7 +9,7 @@ from papermap.errors import InputError
 
 HEADER_MM = 14.0   # title, dates, page number
 TAB_MM = 5.0       # band around the map frame naming the neighbouring pages
-FOOTER_MM = 30.0   # scale bar, north arrow, legend, attribution, QR code
+FOOTER_MM = 34.0   # scale bar, north arrow, legend, attribution, QR code (>= 27 mm to survive copying)
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,31 @@ class Rect:
 
     def inset(self, d: float) -> "Rect":
         return Rect(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d)
+
+
+@dataclass(frozen=True)
+class FooterLayout:
+    """The footer's blocks: scale bar and north arrow, legend, credits along the bottom, QR at the right."""
+
+    scale: Rect
+    legend: Rect
+    credits: Rect
+    qr: Rect
+
+
+QR_MM = 30.0
+CREDITS_MM = 11.0
+SCALE_BLOCK_MM = 50.0
+
+
+def footer_layout(footer: Rect) -> FooterLayout:
+    qr = Rect(footer.x1 - QR_MM, footer.y + (footer.h - QR_MM) / 2, QR_MM, QR_MM)
+    left_w = footer.w - QR_MM - 2
+    credits = Rect(footer.x, footer.y, left_w, CREDITS_MM)
+    top = Rect(footer.x, credits.y1 + 1, left_w, footer.h - CREDITS_MM - 1)
+    scale = Rect(top.x, top.y, SCALE_BLOCK_MM, top.h)
+    legend = Rect(scale.x1 + 2, top.y, top.w - SCALE_BLOCK_MM - 2, top.h)
+    return FooterLayout(scale, legend, credits, qr)
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,19 @@ WORDS = {
     "attribution": {"ja": "© OpenStreetMap contributors (ODbL)", "en": "© OpenStreetMap contributors (ODbL)"},
     "scale": {"ja": "縮尺", "en": "Scale"},
     "north": {"ja": "北", "en": "N"},
-    "pages_hint": {"ja": "数字は地図ページ番号", "en": "numbers are map pages"},
+    "list": {"ja": "一覧", "en": "List"},
+    "points_on_page": {"ja": "地図ページ {n} の地点", "en": "Points on map page {n}"},
+    "index": {"ja": "種類別の地図ページ", "en": "Map pages by kind of point"},
 }
 
 ARROWS = {"N": "↑", "S": "↓", "W": "←", "E": "→", "NW": "↖", "NE": "↗", "SW": "↙", "SE": "↘"}
 
 
-def say(key: str, langs: tuple[str, ...]) -> str:
+def say(key: str, langs: tuple[str, ...], **values) -> str:
     """The phrase in each chosen language, joined with " / " (once if they are the same)."""
     texts = []
     for lang in langs:
-        text = WORDS[key][lang]
+        text = WORDS[key][lang].format(**values)
         if text not in texts:
             texts.append(text)
     return " / ".join(texts)

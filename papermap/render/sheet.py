@@ -203,3 +203,8 @@ def draw_point_markers(c: Canvas, xy_pt, colours: list[str]) -> None:
         c.setFillColor(white)
         c.setFont(font, 7)
         c.drawCentredString(x, y - 2.5, str(n))
+
+
+def draw_heading(c: Canvas, x: float, y: float, text: str) -> None:
+    c.setFillColor(black)
+    _text(c, x, y, text, 11)

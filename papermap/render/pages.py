@@ -1,0 +1,113 @@
+"""Compose whole sheets from finished layouts: map pages, their point tables, the overview."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+
+from papermap.layout.frame import SheetLayout, footer_layout
+from papermap.layout.furniture import neighbour_tabs, say, scale_bar
+from papermap.layout.grid import MapPage
+from papermap.layout.legend import LegendEntry
+from papermap.layout.symbols import SymbolPlacement
+from papermap.layout.table import TableChunk, TableRow
+from papermap.model.categories import Categories
+from papermap.model.style import Style
+from papermap.render import sheet as draw
+from papermap.render.artcache import CellArt
+from papermap.render.legend import draw_legend
+from papermap.render.qr import draw_qr, qr_min_size_pt
+from papermap.render.symbols import draw_leaders, draw_symbol
+from papermap.render.table import draw_table
+from papermap.settings import MM
+
+
+@dataclass(frozen=True)
+class MapSheet:
+    """Everything one map page shows, laid out."""
+
+    page: MapPage
+    art: CellArt
+    symbols: list[SymbolPlacement]
+    categories_of: dict[str, str]      # placement key -> category id
+    legend: list[LegendEntry]
+    qr_text: str
+
+
+def _footer(c: Canvas, sheet: SheetLayout, info: draw.SheetText, scale: int, legend: list[LegendEntry],
+            qr_text: str, mono: bool) -> None:
+    f = footer_layout(sheet.footer)
+    draw.draw_scale_bar(c, f.scale.x + 1, f.scale.y1 - 6, scale_bar(scale), info)
+    draw.draw_north_arrow(c, f.scale.x1 - 6, f.scale.y + 1, 8.0)
+    if legend:
+        draw_legend(c, legend, f.legend.x * MM, f.legend.y * MM, f.legend.w * MM, f.legend.h * MM, info.langs, mono)
+    draw.draw_credits(c, f.credits.x, f.credits.y1 - 3, f.credits.w, info)
+    size = max(f.qr.w * MM, qr_min_size_pt(qr_text))
+    draw_qr(c, qr_text, f.qr.x1 * MM - size, f.qr.y * MM + (f.qr.h * MM - size) / 2, size)
+
+
+def draw_map_sheet(c: Canvas, sheet: SheetLayout, style: Style, ms: MapSheet, categories: Categories,
+                   info: draw.SheetText) -> None:
+    mono = style.name == "mono"
+    draw.draw_ops(c, ms.art.ops)
+    draw.draw_labels(c, ms.art.labels, style["labels"])
+    draw_leaders(c, ms.symbols)
+    for p in ms.symbols:
+        if not p.shared:
+            cat = categories.by_id[ms.categories_of[p.key]]
+            draw_symbol(c, cat.shape, p.x, p.y, _symbol_pt(), cat.colour, cat.mono, p.number, mono)
+    draw.draw_frame(c, sheet, style["frame"])
+    draw.draw_tabs(c, neighbour_tabs(sheet.map, ms.page.neighbours))
+    draw.draw_header(c, sheet, info, str(ms.page.number), "page")
+    _footer(c, sheet, info, info.scale, ms.legend, ms.qr_text, mono)
+    c.showPage()
+
+
+def _symbol_pt() -> float:
+    from papermap.layout.symbols import SYMBOL_MM
+
+    return SYMBOL_MM * MM
+
+
+def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage, chunks: list[TableChunk],
+                      categories: Categories, info: draw.SheetText) -> None:
+    """The point table of one map page, continued over as many sheets as it needs."""
+    mono = style.name == "mono"
+
+    def symbol(cv: Canvas, row: TableRow, x: float, y: float, size: float) -> None:
+        cat = categories.by_id[row.category]
+        draw_symbol(cv, cat.shape, x, y, size, cat.colour, cat.mono, row.number, mono)
+
+    body = sheet.printable
+    top = (sheet.header.y - 2) * MM
+    for chunk in chunks:
+        if not chunk.rows:
+            continue
+        draw.draw_header(c, sheet, info, str(page.number), "list")
+        draw.draw_heading(c, body.x * MM, top - 4, say("points_on_page", info.langs, n=page.number))
+        draw_table(c, chunk, body.x * MM, top - 10, symbol)
+        draw.draw_credits(c, body.x, body.y + 8, body.w, info)
+        c.showPage()
+
+
+def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, grid_rects: list[tuple],
+                        dots: list[tuple[str, float, float]], index: list[LegendEntry], qr_text: str,
+                        scale: int, categories: Categories, info: draw.SheetText) -> None:
+    """The whole area: basemap, every relief point as a small symbol, the page grid, and an
+    index of which pages hold which kind of point."""
+    mono = style.name == "mono"
+    draw.draw_ops(c, ops)
+    c.saveState()
+    m = sheet.map
+    p = c.beginPath()
+    p.rect(m.x * MM, m.y * MM, m.w * MM, m.h * MM)
+    c.clipPath(p, stroke=0, fill=0)
+    for cat_id, x, y in dots:
+        cat = categories.by_id[cat_id]
+        draw_symbol(c, cat.shape, x, y, 3.5 * MM, cat.colour, cat.mono, None, mono)
+    c.restoreState()
+    draw.draw_page_grid(c, grid_rects)
+    draw.draw_frame(c, sheet, style["frame"])
+    draw.draw_header(c, sheet, info, "0", "overview")
+    _footer(c, sheet, info, scale, index, qr_text, mono)
+    c.showPage()
