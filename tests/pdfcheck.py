@@ -78,3 +78,19 @@ def map_page_index(path: Path, number: int) -> int:
     """The PDF page index of map page ``number`` (point-table sheets sit between map pages)."""
     maps = [i for i, text in enumerate(page_texts(path)) if "ページ / Page" in text]
     return maps[number - 1]
+
+
+def photocopy(img: np.ndarray, seed: int = 1) -> np.ndarray:
+    """A grey photocopy of a photocopy: blurred, washed out (grey 60..200), with speckle noise."""
+    from PIL import Image, ImageFilter
+
+    blurred = np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(1.0)), dtype=float)
+    washed = 60 + blurred * (140 / 255)
+    noisy = washed + np.random.default_rng(seed).normal(0, 12, washed.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def qr_texts(img: np.ndarray) -> list[str]:
+    import zxingcpp
+
+    return [r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode]
