@@ -73,6 +73,8 @@ def load_config(path: Path | None, overrides: dict) -> Config:
     # paths in the file are relative to the file; paths on the command line to the cwd
     if cfg.osm is not None:
         cfg.osm = base / Path(cfg.osm)
+    if cfg.cache_dir is not None:
+        cfg.cache_dir = base / Path(cfg.cache_dir)
     cfg.points = [base / Path(p) for p in cfg.points]
     for src in cfg.sources:
         if "path" in src:

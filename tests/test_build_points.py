@@ -65,3 +65,26 @@ def test_sources_line_names_every_source(tmp_path):
     build_atlas(config(tmp_path, osm_points=True), out, now=NOW)
     text = page_texts(out)[1]
     assert "monaco.osm.pbf" in text and "monaco_relief.csv" in text and "OpenStreetMap" in text
+
+
+def test_config_sources_from_a_url_and_then_offline(tmp_path, monkeypatch):
+    """A volunteer sheet published at a URL: fetched once, mapped with the config's category map,
+    then rebuilt with --offline from the cache after the network is gone."""
+    from httpserver import Reply, ScriptedServer, block_outside_network
+
+    block_outside_network(monkeypatch)
+    sheet = ("id,種類,名称,lat,lon\n"
+             "u1,みずくみ場,くみ場 港,43.7345,7.4230\n").encode("utf-8")
+    with ScriptedServer(Reply(sheet, content_type="text/csv")) as server:
+        url = server.url("/sheet.csv")
+        cfg_file = tmp_path / "atlas.toml"
+        cfg_file.write_text(
+            f'osm = "{MONACO}"\nbbox = [{MONACO_BBOX}]\nosm_points = false\ncache_dir = "{tmp_path / "c"}"\n'
+            f'[[sources]]\nurl = "{url}"\ncategory_map = {{ "みずくみ場" = "water" }}\n', encoding="utf-8")
+        online = build_atlas(load_config(cfg_file, {}), tmp_path / "on.pdf", now=NOW)
+    assert online.points == 1
+    offline = build_atlas(load_config(cfg_file, {"offline": True}), tmp_path / "off.pdf", now=NOW)
+    assert offline.points == 1
+    tables = " ".join(t for t in page_texts(tmp_path / "off.pdf") if "一覧 / List" in t)
+    assert "くみ場 港" in tables
+    assert url in " ".join(page_texts(tmp_path / "off.pdf"))   # the source is named on the sheets
