@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 import segno
 import zxingcpp
-from PIL import Image, ImageFilter
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.qr import qr_payload
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.settings import MM
-from pdfcheck import render
+from pdfcheck import photocopy, render
 
 BBOX = (135.75012, 34.98765, 135.770123, 35.00123)
 OSM_URL = "https://www.openstreetmap.org/?minlon={west}&minlat={south}&maxlon={east}&maxlat={north}#p{page}"
@@ -54,14 +53,6 @@ def _draw(path: Path, text: str, size_pt: float) -> None:
     c.save()
 
 
-def _photocopy(img: np.ndarray, seed: int = 1) -> np.ndarray:
-    """Blur about a pixel, squeeze black..white into grey 60..200, add noise."""
-    blurred = np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(1.0)), dtype=float)
-    washed = 60 + blurred * (140 / 255)
-    noisy = washed + np.random.default_rng(seed).normal(0, 12, washed.shape)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
-
-
 def _decode(img: np.ndarray) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(img)]
 
@@ -71,13 +62,13 @@ def _decode(img: np.ndarray) -> list[str]:
     qr_payload("3", BBOX, "2024-01-10"),
     qr_payload("3", BBOX, "2024-01-10 09:00 UTC", OSM_URL),
 ])
-def test_code_decodes_at_its_smallest_from_the_pdf_and_from_a_photocopy(tmp_path, text):
+def test_code_decodes_at_its_smallest_from_the_pdf_and_from_aphotocopy(tmp_path, text):
     path = tmp_path / "qr.pdf"
     _draw(path, text, qr_min_size_pt(text))
     img = render(path, 0, dpi=150, grey=True)
     assert _decode(img) == [text]
     # a phone tries frame after frame; nearly every simulated copy must read
-    assert sum(_decode(_photocopy(img, seed)) == [text] for seed in range(5)) >= 4
+    assert sum(_decode(photocopy(img, seed)) == [text] for seed in range(5)) >= 4
 
 
 def test_smallest_sizes_for_integration():
