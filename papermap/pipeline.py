@@ -12,7 +12,9 @@ import shapely
 
 from papermap.config import Config
 from papermap.errors import InputError
-from papermap.layout.frame import SheetLayout, sheet_layout
+from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
+from papermap.layout.furniture import page_ranges
+from papermap.layout.legend import legend_layout
 from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
 from papermap.layout.labels import place_labels
 from papermap.layout.viewport import Viewport
@@ -27,7 +29,8 @@ from papermap.layout.qr import qr_payload
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
 from papermap.layout.table import TableRow, layout_table
 from papermap.render.fonts import register, text_width
-from papermap.render.pages import MapSheet, draw_map_sheet, draw_overview_sheet, draw_table_sheets
+from papermap.render.pages import (MapSheet, draw_index_sheet, draw_map_sheet, draw_overview_sheet,
+                                   draw_table_sheets)
 from papermap.render.mapops import page_ops
 from papermap.settings import MM
 from papermap.sources.relief import load_relief
@@ -264,11 +267,20 @@ def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: lis
     rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages]
     pt = vp.to_pt(xy) if len(xy) else np.empty((0, 2))
     dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(points, pt.tolist())]
-    pages_of = {cat: " → " + ", ".join(map(str, sorted(set(nums)))) for cat, nums in index.items()}
-    entries = legend_entries(set(index), categories, pages_of, cfg.lang)
+    pages_of = {cat: " → " + page_ranges(nums) for cat, nums in index.items()}
+    indexed = legend_entries(set(index), categories, pages_of, cfg.lang)
+    plain = legend_entries(set(index), categories, langs=cfg.lang)
+    f = footer_layout(sheet.footer)
+    try:  # the index of pages by kind fits in the footer's legend box, or gets a sheet of its own
+        legend_layout(indexed, f.legend.w * MM, f.legend.h * MM, text_width, cfg.lang)
+        footer_legend, index_sheet = indexed, []
+    except ValueError:
+        footer_legend, index_sheet = plain, indexed
     qr = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
-    draw_overview_sheet(c, sheet, style, art.overview_ops, rects, dots, entries, qr,
+    draw_overview_sheet(c, sheet, style, art.overview_ops, rects, dots, footer_legend, qr,
                         round(1000.0 / (vp.k / MM)), categories, info)
+    if index_sheet:
+        draw_index_sheet(c, sheet, style, index_sheet, info)
 
 
 def stderr_progress(msg: str) -> None:

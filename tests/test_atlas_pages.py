@@ -97,3 +97,14 @@ def test_table_numbers_match_map_numbers_and_list_every_point_once():
     number_of = {s.key: s.number for s in ms.symbols}
     for r in rows:
         assert r.number == number_of[by_name[r.name]]
+
+
+def test_many_pages_get_an_index_sheet_instead_of_an_overflowing_legend(tmp_path):
+    """At 1:2,500 the overview's list of pages per kind is too long for its footer: it gets a sheet."""
+    out = tmp_path / "big.pdf"
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": MONACO_BBOX, "scale": 2500})
+    report = build_atlas(cfg, out, now=NOW)
+    assert len(report.pages) > 20
+    texts = page_texts(out)
+    assert "種類別の地図ページ / Map pages by kind of point" in texts[1]
+    assert "給水 Drinking water →" in " ".join(texts[1].split())

@@ -104,3 +104,10 @@ def test_neighbour_tabs_name_each_neighbour_once():
     for t in tabs:  # inside the printable area, outside the map frame
         assert s.printable.x <= t.x <= s.printable.x1 and s.printable.y <= t.y <= s.printable.y1
         assert not (s.map.x < t.x < s.map.x1 and s.map.y < t.y < s.map.y1)
+
+
+def test_page_ranges_are_short():
+    from papermap.layout.furniture import page_ranges
+
+    assert page_ranges([5, 1, 2, 3, 7, 8, 8]) == "1–3, 5, 7–8"
+    assert page_ranges([4]) == "4"

@@ -75,3 +75,14 @@ def neighbour_tabs(map_rect: Rect, neighbours: dict[str, int]) -> list[Tab]:
     # side tabs are turned to run along the edge; an up-arrow turned with them points outward
     return [Tab(f"{'↑' if d in ('W', 'E') else ARROWS[d]} {n}", *spots[d])
             for d, n in sorted(neighbours.items()) if d in spots]
+
+
+def page_ranges(numbers) -> str:
+    """Page numbers as short runs: [1, 2, 3, 5, 7, 8] -> "1–3, 5, 7–8"."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(f"{a}–{b}" if b > a else f"{a}" for a, b in runs)

@@ -111,3 +111,29 @@ def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, g
     draw.draw_header(c, sheet, info, "0", "overview")
     _footer(c, sheet, info, scale, index, qr_text, mono)
     c.showPage()
+
+
+def draw_index_sheet(c: Canvas, sheet: SheetLayout, style: Style, entries: list[LegendEntry],
+                     info: draw.SheetText) -> None:
+    """Which map pages hold which kind of point, when the list is too long for the overview's footer."""
+    from papermap.layout.text import wrap
+    from papermap.render.fonts import text_width
+
+    mono = style.name == "mono"
+    body = sheet.printable
+    y = (sheet.header.y - 2) * MM - 4
+    draw.draw_header(c, sheet, info, "0", "overview")
+    draw.draw_heading(c, body.x * MM, y, say("index", info.langs))
+    y -= 22
+    size, step = 9.0, 12.0
+    x_text = body.x * MM + 16
+    for shape, colour, mono_fill, ja, en in entries:
+        text = " ".join(dict.fromkeys({"ja": ja, "en": en}[lang] for lang in info.langs))
+        lines = wrap(text, body.w * MM - 16, size, text_width)
+        draw_symbol(c, shape, body.x * MM + 6, y + 3, 11.0, colour, mono_fill, None, mono)
+        for line in lines:
+            draw._text(c, x_text, y, line, size)
+            y -= step
+        y -= 4
+    draw.draw_credits(c, body.x, body.y + 8, body.w, info)
+    c.showPage()
