@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf out $(VENV) *.egg-info
