@@ -9,8 +9,8 @@ import pytest
 from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
-from papermap.layout.table import (BADGE_PAD, CLOSED_MARK, OPEN_MARK, PAD, UNKNOWN_MARK, TableRow, layout_table,
-                                   say)
+from papermap.layout.furniture import say
+from papermap.layout.table import BADGE_PAD, CLOSED_MARK, OPEN_MARK, PAD, UNKNOWN_MARK, TableRow, layout_table
 from papermap.layout.text import NO_END, NO_START, wrap
 from papermap.model.points import Point
 from papermap.render.fonts import font_path, text_width

@@ -19,19 +19,28 @@ WORDS = {
     "list": {"ja": "一覧", "en": "List"},
     "points_on_page": {"ja": "地図ページ {n} の地点", "en": "Points on map page {n}"},
     "index": {"ja": "種類別の地図ページ", "en": "Map pages by kind of point"},
+    # point tables
+    "name": {"ja": "名称", "en": "Name"},
+    "hours": {"ja": "時間", "en": "Hours"},
+    "status": {"ja": "状況・備考", "en": "Status, notes"},
+    "verified": {"ja": "確認日", "en": "Checked"},
+    "open": {"ja": "開設中", "en": "open"},
+    "closed": {"ja": "閉鎖", "en": "closed"},
+    "unknown": {"ja": "状況不明", "en": "status unknown"},
+    "unverified": {"ja": "未確認", "en": "not checked"},
 }
 
 ARROWS = {"N": "↑", "S": "↓", "W": "←", "E": "→", "NW": "↖", "NE": "↗", "SW": "↙", "SE": "↘"}
 
 
-def say(key: str, langs: tuple[str, ...], **values) -> str:
-    """The phrase in each chosen language, joined with " / " (once if they are the same)."""
+def say(key: str, langs: tuple[str, ...], sep: str = " / ", **values) -> str:
+    """The phrase in each chosen language, joined with ``sep`` (once if they are the same)."""
     texts = []
     for lang in langs:
         text = WORDS[key][lang].format(**values)
         if text not in texts:
             texts.append(text)
-    return " / ".join(texts)
+    return sep.join(texts)
 
 
 @dataclass(frozen=True)

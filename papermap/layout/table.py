@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from papermap.layout.furniture import say
 from papermap.layout.text import Measure, wrap
 from papermap.model.points import Point
 from papermap.settings import MIN_FONT_PT
@@ -21,24 +22,8 @@ OPEN_MARK = "○"
 ELLIPSIS = "…"
 BADGE_PAD = 1.5      # a closed point's status is white on a black badge this much wider each side
 
-WORDS = {
-    "name": {"ja": "名称", "en": "Name"},
-    "hours": {"ja": "時間", "en": "Hours"},
-    "status": {"ja": "状況・備考", "en": "Status, notes"},
-    "verified": {"ja": "確認日", "en": "Checked"},
-    "open": {"ja": "開設中", "en": "open"},
-    "closed": {"ja": "閉鎖", "en": "closed"},
-    "unknown": {"ja": "状況不明", "en": "status unknown"},
-    "unverified": {"ja": "未確認", "en": "not checked"},
-}
 # (column key, share of the width left after the No. and symbol columns)
 COLUMNS = (("name", 0.33), ("hours", 0.2), ("status", 0.33), ("verified", 0.14))
-
-
-def say(key: str, langs: tuple[str, ...], sep: str = " / ") -> str:
-    """The words in each chosen language, once each, joined with ``sep``."""
-    texts = list(dict.fromkeys(WORDS[key][lang] for lang in langs))
-    return sep.join(texts)
 
 
 def continued_from(page_label: str, langs: tuple[str, ...]) -> str:
@@ -169,9 +154,9 @@ def _cell_texts(row: TableRow, langs: tuple[str, ...], name_pt: float, body_pt: 
     name = [(names[0] if names else "", name_pt, False)] + [(n, body_pt, False) for n in names[1:]]
     mark = {"closed": CLOSED_MARK, "open": OPEN_MARK}.get(row.status, UNKNOWN_MARK)
     status_key = row.status if row.status in ("open", "closed") else "unknown"
-    status = [(f"{mark} {say(status_key, langs, ' ')}", body_pt, row.status == "closed"),
+    status = [(f"{mark} {say(status_key, langs, sep=' ')}", body_pt, row.status == "closed"),
               (row.status_text, body_pt, False), (row.notes, body_pt, False)]
-    verified = row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, ' ')}"
+    verified = row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}"
     return {"number": [(str(row.number), name_pt, False)], "symbol": [], "name": name,
             "hours": [(row.hours, body_pt, False)], "status": status, "verified": [(verified, body_pt, False)]}
 
