@@ -28,7 +28,6 @@ class Config:
     jobs: int = 0                                          # 0: all cores
     cache_dir: Path | None = None
     offline: bool = False
-    base_dir: Path = field(default_factory=Path.cwd)       # relative paths are relative to this
 
 
 def parse_bbox(value, where: str = "bbox") -> tuple[float, float, float, float]:
@@ -63,11 +62,11 @@ def load_config(path: Path | None, overrides: dict) -> Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"invalid TOML ({exc})", file=str(path)) from None
         base = path.resolve().parent
-        known = {f.name for f in fields(Config)} - {"base_dir"}
+        known = {f.name for f in fields(Config)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"unknown key(s) {', '.join(unknown)}", file=str(path))
-    cfg = Config(base_dir=base)
+    cfg = Config()
     for key, value in data.items():
         setattr(cfg, key, value)
     # paths in the file are relative to the file; paths on the command line to the cwd

@@ -42,7 +42,6 @@ Progress = Callable[[str], None]
 @dataclass
 class BuildReport:
     pages: list[MapPage] = field(default_factory=list)
-    sheets: int = 0
     points: int = 0
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
@@ -109,15 +108,16 @@ def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, categories: Categor
             _say(progress, "basemap unchanged: using the cached drawing")
             return art, True
 
-    from papermap.model.basemap import build_basemap, make_transformers, project_bbox, utm_epsg
+    from papermap.model.basemap import build_basemap, project_bbox, to_utm, utm_epsg
     from papermap.sources.osm import read_osm
 
     _say(progress, f"reading {cfg.osm}")
     raw = read_osm(cfg.osm, lang=cfg.lang[0], poi_keys=set(poi_keys))
     bbox = area_of(cfg, raw.extent)
     epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-    area = project_bbox(make_transformers(epsg)[0], bbox)
-    basemap = build_basemap(raw, epsg, area, cfg.scale)
+    to_proj = to_utm(epsg)
+    area = project_bbox(to_proj, bbox)
+    basemap = build_basemap(raw, to_proj, area, cfg.scale)
     cells = grid(area, ground_size(sheet.map.w, sheet.map.h, cfg.scale), cfg.overlap_mm / 1000.0 * cfg.scale)
     _say(progress, f"drawing the basemap of {len(cells)} pages")
     frame = frame_pt(sheet.map)
@@ -210,7 +210,6 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
             draw_map_sheet(c, sheet, style, ms, categories, info)
             draw_table_sheets(c, sheet, style, ms.page, chunks, categories, info)
         c.save()
-    report.sheets = 1 + len(pages) + sum(len([ch for ch in chunks if ch.rows]) for _, chunks in sheets)
     return report
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from papermap.errors import PapermapError
 from papermap.sources import cache as cache_module
-from papermap.sources.cache import Cache, atomic_write, describe_age
+from papermap.output.atomic import atomic_write
+from papermap.sources.cache import Cache, describe_age
 
 NOW = datetime(2026, 11, 22, 14, 3, tzinfo=timezone.utc)
 

@@ -15,7 +15,6 @@ WORDS = {
     "source": {"ja": "出典", "en": "Source"},
     "attribution": {"ja": "© OpenStreetMap contributors (ODbL)", "en": "© OpenStreetMap contributors (ODbL)"},
     "scale": {"ja": "縮尺", "en": "Scale"},
-    "north": {"ja": "北", "en": "N"},
     "list": {"ja": "一覧", "en": "List"},
     "points_on_page": {"ja": "地図ページ {n} の地点", "en": "Points on map page {n}"},
     "index": {"ja": "種類別の地図ページ", "en": "Map pages by kind of point"},

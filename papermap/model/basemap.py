@@ -40,27 +40,22 @@ class Layer:
 
 @dataclass
 class Basemap:
-    epsg: int
-    area: tuple[float, float, float, float]   # projected metres
     layers: dict[str, Layer]
     data_date: datetime | None
-    source: str
-    to_proj: Transformer
-    to_lonlat: Transformer
 
 
-def make_transformers(epsg: int) -> tuple[Transformer, Transformer]:
-    return (Transformer.from_crs(4326, epsg, always_xy=True),
-            Transformer.from_crs(epsg, 4326, always_xy=True))
+def to_utm(epsg: int) -> Transformer:
+    """WGS84 degrees to the metric CRS ``epsg``."""
+    return Transformer.from_crs(4326, epsg, always_xy=True)
 
 
 def project_bbox(tr: Transformer, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))
 
 
-def build_basemap(raw: OsmLayers, epsg: int, area: tuple[float, float, float, float], scale: int) -> Basemap:
+def build_basemap(raw: OsmLayers, to_proj: Transformer, area: tuple[float, float, float, float],
+                  scale: int) -> Basemap:
     """Project every layer, simplify it to what print can show at ``scale``, and fill the sea."""
-    to_proj, to_lonlat = make_transformers(epsg)
     tolerance = settings.PRINT_RESOLUTION_MM / 1000.0 * scale  # ground metres per 0.1 mm on paper
 
     def project(wkbs: list[bytes], simplify: bool = True) -> np.ndarray:
@@ -98,5 +93,4 @@ def build_basemap(raw: OsmLayers, epsg: int, area: tuple[float, float, float, fl
         "places": layer([w for w, _, _ in raw.places], name=[n for _, n, _ in raw.places],
                         rank=[r for _, _, r in raw.places]),
     }
-    return Basemap(epsg=epsg, area=area, layers=layers, data_date=raw.data_date, source=str(raw.source),
-                   to_proj=to_proj, to_lonlat=to_lonlat)
+    return Basemap(layers=layers, data_date=raw.data_date)

@@ -14,7 +14,7 @@ def _extend_ends(line: LineString, frame) -> LineString:
     coords = np.asarray(line.coords)
     reach = float(np.hypot(*(np.asarray(frame.bounds[2:]) - frame.bounds[:2]))) * 2
     new = [coords]
-    for end, toward in ((0, 1), (-1, -1)):
+    for end in (0, -1):
         tip = coords[end]
         if not frame.contains(shapely.points(tip)):
             continue

@@ -1,4 +1,5 @@
-"""Atomic file writing: build into a temporary file beside the target, then rename."""
+"""Atomic file writing: build into a temporary file beside the target, then rename, so a crash,
+a Ctrl-C or a failed run never leaves a half-written PDF or cache entry behind."""
 from __future__ import annotations
 
 import contextlib
@@ -21,11 +22,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a PDF is for sharing
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; our files are for sharing
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException:  # Ctrl-C included: never leave the temp file behind
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: readers see the old file or the new one, never half."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from papermap import settings
+from papermap.output.atomic import atomic_write
 from papermap.layout.grid import Cell
 from papermap.layout.labels import Label
 
@@ -76,8 +77,6 @@ def load(folder: Path, key: str) -> AtlasArt | None:
 
 
 def store(folder: Path, key: str, art: AtlasArt) -> None:
-    from papermap.sources.cache import atomic_write
-
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / f"{key}.art", zlib.compress(pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL), 1))
 

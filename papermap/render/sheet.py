@@ -192,19 +192,6 @@ def draw_page_grid(c: Canvas, pages: list[tuple]) -> None:
         _text(c, cx, cy - size * 0.3, label, size, "centre")
 
 
-def draw_point_markers(c: Canvas, xy_pt, colours: list[str]) -> None:
-    """Simple numbered markers (numbers run in list order)."""
-    font = register()
-    for n, ((x, y), colour) in enumerate(zip(xy_pt.tolist(), colours), start=1):
-        c.setFillColor(HexColor(colour))
-        c.setStrokeColor(black)
-        c.setLineWidth(0.5)
-        c.circle(x, y, 5, stroke=1, fill=1)
-        c.setFillColor(white)
-        c.setFont(font, 7)
-        c.drawCentredString(x, y - 2.5, str(n))
-
-
 def draw_heading(c: Canvas, x: float, y: float, text: str) -> None:
     c.setFillColor(black)
     _text(c, x, y, text, 11)

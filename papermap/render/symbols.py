@@ -20,7 +20,6 @@ HALO_PT = 1.0        # white ring that lifts the symbol off roads and buildings
 LEADER_PT = 0.3
 LEADER_HALO_PT = 1.1
 DOT_PT = 1.0         # radius of the dot marking the true position of a displaced symbol
-NUMBER_SIZES = (8.0, MIN_FONT_PT)   # the larger if it fits the shape
 LIGHT_GREY = Color(0.68, 0.68, 0.68)   # still clearly grey, not white, after a photocopy
 PATTERNS = ("hatch", "dots", "cross_hatch")
 MONO_GROUND = {"black": black, "white": white, "grey": LIGHT_GREY, "hatch": white, "dots": white,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from papermap.errors import PapermapError
+from papermap.output.atomic import atomic_write
 
 ENV_VAR = "PAPERMAP_CACHE_DIR"
 
@@ -26,20 +26,6 @@ ENV_VAR = "PAPERMAP_CACHE_DIR"
 def default_cache_dir() -> Path:
     """$PAPERMAP_CACHE_DIR if set, else the per-user cache directory of this OS."""
     return Path(os.environ.get(ENV_VAR) or platformdirs.user_cache_path("papermap"))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory and os.replace: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:  # Ctrl-C included: never leave the temp file behind
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def describe_age(fetched_at: datetime, now: datetime | None = None) -> str:

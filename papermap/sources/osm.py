@@ -68,15 +68,9 @@ def _name(tags, lang: str) -> str:
     return ""
 
 
-def _open_input(path: Path):
-    """A pyosmium input: the file itself, or Overpass JSON converted to OSM XML in memory."""
-    if path.suffix.lower() == ".json":
-        return osmium.io.FileBuffer(overpass_json_to_xml(path), "osm")
-    return str(path)
-
-
-def overpass_json_to_xml(path: Path) -> bytes:
-    """Overpass JSON (nodes with lat/lon, ways with node ids, relations) as OSM XML bytes."""
+def overpass_json_to_xml(path: Path) -> tuple[bytes, datetime | None]:
+    """Overpass JSON (nodes with lat/lon, ways with node ids, relations) as OSM XML bytes that
+    libosmium reads like any extract, and the data date from its ``osm3s`` block."""
     from xml.sax.saxutils import quoteattr
 
     try:
@@ -84,7 +78,6 @@ def overpass_json_to_xml(path: Path) -> bytes:
         elements = doc["elements"]
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"not valid Overpass JSON ({exc})", file=str(path)) from None
-    base = (doc.get("osm3s") or {}).get("timestamp_osm_base", "")
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="papermap">']
     kinds = {"node": [], "way": [], "relation": []}
     for el in elements:
@@ -107,21 +100,11 @@ def overpass_json_to_xml(path: Path) -> bytes:
     for kind in ("node", "way", "relation"):  # OSM files are ordered nodes, ways, relations
         out.extend(kinds[kind])
     out.append("</osm>")
-    if base:
-        out.insert(1, f"<!-- osm_base {base} -->")
-    return "\n".join(out).encode()
+    return "\n".join(out).encode(), _parse_time((doc.get("osm3s") or {}).get("timestamp_osm_base"))
 
 
 def _header_info(path: Path) -> tuple[datetime | None, tuple | None]:
-    """Data date and bbox from the file header (PBF/XML) or Overpass JSON's osm3s block."""
-    if path.suffix.lower() == ".json":
-        with path.open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-        marker = '"timestamp_osm_base"'
-        if marker in head:
-            value = head.split(marker, 1)[1].split('"')[1]
-            return _parse_time(value), None
-        return None, None
+    """Data date and bbox from the file header (PBF/XML)."""
     reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
     try:
         header = reader.header()
@@ -150,9 +133,13 @@ def read_osm(path: str | Path, lang: str = "ja", poi_keys: set[str] | frozenset 
     if not path.is_file():
         raise InputError("OSM file not found", file=str(path))
     try:
-        date, extent = _header_info(path)
+        if path.suffix.lower() == ".json":
+            xml, date = overpass_json_to_xml(path)
+            source, extent = osmium.io.FileBuffer(xml, "osm"), None
+        else:
+            (date, extent), source = _header_info(path), str(path)
         layers = OsmLayers(source=path, data_date=date, extent=extent)
-        _collect(path, layers, lang, set(poi_keys))
+        _collect(source, layers, lang, set(poi_keys))
     except InputError:
         raise
     except (RuntimeError, ValueError, OSError) as exc:
@@ -166,11 +153,12 @@ def _has_features(layers: OsmLayers) -> bool:
     return any((layers.roads, layers.buildings, layers.water, layers.coastline, layers.green, layers.railways))
 
 
-def _collect(path: Path, layers: OsmLayers, lang: str, poi_keys: set[str]) -> None:
+def _collect(source, layers: OsmLayers, lang: str, poi_keys: set[str]) -> None:
+    """One pass over the input (a path or an in-memory buffer), filtered to the keys we draw."""
     wkb = osmium.geom.WKBFactory()
     keys = set(BASEMAP_KEYS) | poi_keys
     newest = None
-    processor = (osmium.FileProcessor(_open_input(path))
+    processor = (osmium.FileProcessor(source)
                  .with_locations()
                  .with_areas(osmium.filter.KeyFilter(*keys))
                  .with_filter(osmium.filter.KeyFilter(*keys)))
