@@ -25,7 +25,7 @@ from papermap.output.atomic import atomic_path
 from papermap.render import artcache
 from papermap.render import sheet as draw
 from papermap.render.artcache import AtlasArt, CellArt
-from papermap.layout.qr import qr_payload
+from papermap.layout.qr import QrMatrix, qr_matrix, qr_payload
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
 from papermap.layout.table import TableRow, layout_table
 from papermap.render.fonts import register, text_width
@@ -88,20 +88,43 @@ def overview_window(cells: list[Cell], map_rect) -> tuple[float, float, float, f
     return (cx - hw, cy - hh, cx + hw, cy + hh)
 
 
+def poi_keys_of(cfg: Config, categories: Categories) -> list[str]:
+    """The OSM tag keys read for relief points, none when OSM points are off."""
+    from papermap.sources.points import osm_poi_keys
+
+    return sorted(osm_poi_keys(categories)) if cfg.osm_points else []
+
+
+def art_place(cfg: Config, style: Style, poi_keys: list[str]) -> tuple[Path, str]:
+    """Where the drawn basemap is kept: keyed by the data, the style, the code and the page settings."""
+    from papermap.sources.cache import default_cache_dir
+
+    if not Path(cfg.osm).is_file():
+        raise InputError("OSM file not found", file=str(cfg.osm))
+    folder = (cfg.cache_dir or default_cache_dir()) / "art"
+    return folder, artcache.art_key(Path(cfg.osm), style.path, {
+        "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
+        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys)})
+
+
+def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> dict[str, QrMatrix]:
+    """The modules of every page's QR code, kept beside the art: encoding takes ~40 ms a code,
+    and a refresh of the points has the same pages, so the same codes."""
+    known = (artcache.load(*place, ".qr") or {}) if place else {}
+    missing = [t for t in dict.fromkeys(payloads) if t not in known]
+    if missing:
+        known.update(zip(missing, artcache.parallel_map(qr_matrix, (), missing, jobs)))
+        if place:
+            artcache.store(*place, {t: known[t] for t in payloads}, ".qr")
+    return known
+
+
 def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, categories: Categories,
               progress: Progress | None = None, use_cache: bool = True) -> tuple[AtlasArt, bool]:
     """The drawn basemap for every cell: from the cache when the same data, style and pages were
     drawn before, else read, projected and drawn (in parallel) and cached."""
-    from papermap.sources.cache import default_cache_dir
-    from papermap.sources.points import osm_poi_keys
-
-    poi_keys = sorted(osm_poi_keys(categories)) if cfg.osm_points else []
-    if not Path(cfg.osm).is_file():
-        raise InputError("OSM file not found", file=str(cfg.osm))
-    folder = (cfg.cache_dir or default_cache_dir()) / "art"
-    key = artcache.art_key(Path(cfg.osm), style.path, {
-        "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
-        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys)})
+    poi_keys = poi_keys_of(cfg, categories)
+    folder, key = art_place(cfg, style, poi_keys)
     if use_cache:
         art = artcache.load(folder, key)
         if art is not None:
@@ -184,6 +207,11 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     frame = frame_pt(sheet.map)
     to_lonlat = Transformer.from_crs(art.epsg, 4326, always_xy=True)
     date_text = data_date.strftime("%Y-%m-%d") if data_date else "unknown"
+    payloads = {p.number: qr_payload(str(p.number), page_bbox(p.window, to_lonlat), date_text, cfg.qr_url)
+                for p in pages}
+    payloads[0] = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
+    place = art_place(cfg, style, poi_keys_of(cfg, categories)) if use_cache else None
+    codes = qr_codes(list(payloads.values()), place, cfg.jobs)
     sheets = []
     index: dict[str, list[int]] = {}
     for page in pages:
@@ -192,7 +220,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         pts = [relief.points[i] for i in idx]
         xy_pt = vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2))
         ms, rows = lay_out_map_page(page, by_cell[(page.row, page.col)], pts, xy_pt, categories, cfg,
-                                    to_lonlat, date_text, frame)
+                                    codes[payloads[page.number]], frame)
         for cat in {p.category for p in pts}:
             index.setdefault(cat, []).append(page.number)
         chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet), text_width,
@@ -204,7 +232,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                             f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
         _say(progress, "overview")
         draw_overview(c, sheet, style, art, pages, relief.points, xy, index, categories, cfg, info,
-                      to_lonlat, date_text)
+                      codes[payloads[0]])
         for ms, chunks in sheets:
             _say(progress, f"page {ms.page.number}/{len(pages)}")
             draw_map_sheet(c, sheet, style, ms, categories, info)
@@ -238,14 +266,13 @@ def legend_entries(cat_ids, categories: Categories, suffix: dict[str, str] | Non
 
 
 def lay_out_map_page(page: MapPage, cell: CellArt, pts: list[Point], xy_pt: np.ndarray, categories: Categories,
-                     cfg: Config, to_lonlat, date_text: str, frame) -> tuple[MapSheet, list[TableRow]]:
+                     cfg: Config, qr: QrMatrix, frame) -> tuple[MapSheet, list[TableRow]]:
     """Symbols numbered in reading order, the legend of what is on the page, the QR text, the table rows."""
     keys = [str(i) for i in range(len(pts))]
     symbols = place_symbols([(k, float(x), float(y)) for k, (x, y) in zip(keys, xy_pt.tolist())],
                             SYMBOL_MM * MM, frame) if pts else []
     by_key = dict(zip(keys, pts))
     rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
-    qr = qr_payload(str(page.number), page_bbox(page.window, to_lonlat), date_text, cfg.qr_url)
     ms = MapSheet(page, cell, symbols, {k: p.category for k, p in by_key.items()},
                   legend_entries({p.category for p in pts}, categories, langs=cfg.lang), qr)
     return ms, rows
@@ -261,7 +288,7 @@ def _unnamed(row: TableRow, categories: Categories, langs: tuple[str, ...]) -> T
 
 def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: list[MapPage], points: list[Point],
                   xy: np.ndarray, index: dict[str, list[int]], categories: Categories, cfg: Config,
-                  info: draw.SheetText, to_lonlat, date_text: str) -> None:
+                  info: draw.SheetText, qr: QrMatrix) -> None:
     vp = Viewport(art.overview_window, frame_pt(sheet.map))
     rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages]
     pt = vp.to_pt(xy) if len(xy) else np.empty((0, 2))
@@ -275,7 +302,6 @@ def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: lis
         footer_legend, index_sheet = indexed, []
     except ValueError:
         footer_legend, index_sheet = plain, indexed
-    qr = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
     draw_overview_sheet(c, sheet, style, art.overview_ops, rects, dots, footer_legend, qr,
                         round(1000.0 / (vp.k / MM)), categories, info)
     if index_sheet:

@@ -11,7 +11,7 @@ import segno
 import zxingcpp
 from reportlab.pdfgen.canvas import Canvas
 
-from papermap.layout.qr import qr_payload
+from papermap.layout.qr import qr_matrix, qr_payload
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.settings import MM
 from pdfcheck import photocopy, render
@@ -49,7 +49,7 @@ def _draw(path: Path, text: str, size_pt: float) -> None:
     c = Canvas(str(path), pagesize=(page, page), pageCompression=0)
     c.setFillGray(0.5)                       # a grey map behind it: the quiet zone must cover it
     c.rect(0, 0, page, page, stroke=0, fill=1)
-    draw_qr(c, text, 20, 20, size_pt)
+    draw_qr(c, qr_matrix(text), 20, 20, size_pt)
     c.save()
 
 
@@ -64,7 +64,7 @@ def _decode(img: np.ndarray) -> list[str]:
 ])
 def test_code_decodes_at_its_smallest_from_the_pdf_and_from_aphotocopy(tmp_path, text):
     path = tmp_path / "qr.pdf"
-    _draw(path, text, qr_min_size_pt(text))
+    _draw(path, text, qr_min_size_pt(qr_matrix(text)))
     img = render(path, 0, dpi=150, grey=True)
     assert _decode(img) == [text]
     # a phone tries frame after frame; nearly every simulated copy must read
@@ -72,9 +72,9 @@ def test_code_decodes_at_its_smallest_from_the_pdf_and_from_aphotocopy(tmp_path,
 
 
 def test_smallest_sizes_for_integration():
-    assert qr_min_size_pt("p3") == pytest.approx(18 * MM)   # 18 mm is the floor
-    assert qr_min_size_pt(qr_payload("3", BBOX, "2024-01-10")) <= 28 * MM          # fits the footer
-    assert qr_min_size_pt(qr_payload("3", BBOX, "2024-01-10", OSM_URL)) <= 40 * MM
+    assert qr_min_size_pt(qr_matrix("p3")) == pytest.approx(18 * MM)   # 18 mm is the floor
+    assert qr_min_size_pt(qr_matrix(qr_payload("3", BBOX, "2024-01-10"))) <= 28 * MM          # fits the footer
+    assert qr_min_size_pt(qr_matrix(qr_payload("3", BBOX, "2024-01-10", OSM_URL))) <= 40 * MM
 
 
 def test_quiet_zone_is_white_and_modules_are_one_path(tmp_path):
@@ -95,7 +95,7 @@ def test_quiet_zone_is_white_and_modules_are_one_path(tmp_path):
 def test_too_small_a_code_is_refused(tmp_path):
     c = Canvas(str(tmp_path / "x.pdf"))
     with pytest.raises(ValueError, match="18 mm"):
-        draw_qr(c, "papermap page 1", 0, 0, 17 * MM)
+        draw_qr(c, qr_matrix("papermap page 1"), 0, 0, 17 * MM)
     text = qr_payload("3", BBOX, "2024-01-10", OSM_URL)
     with pytest.raises(ValueError, match="at least"):
-        draw_qr(c, text, 0, 0, 20 * MM)
+        draw_qr(c, qr_matrix(text), 0, 0, 20 * MM)

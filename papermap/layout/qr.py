@@ -6,6 +6,7 @@ import math
 from urllib.parse import urlsplit
 
 BBox = tuple[float, float, float, float]
+QrMatrix = tuple[bytes, ...]   # rows of modules, 1 = dark, quiet zone not included
 
 
 def _deg(v: float) -> str:
@@ -40,3 +41,12 @@ def qr_payload(page_id: str, bbox_deg: BBox, data_date: str, qr_url: str = "") -
             url = url.replace("{" + key + "}", value)
         lines.append(url)
     return "\n".join(lines)
+
+
+def qr_matrix(text: str) -> QrMatrix:
+    """The modules encoding ``text``: error correction at least M, raised for free when the
+    version has room. Encoding is slow (segno tries all 8 masks, ~40 ms), so callers cache it."""
+    import segno
+
+    code = segno.make(text, error="m", boost_error=True, micro=False)
+    return tuple(bytes(row) for row in code.matrix)

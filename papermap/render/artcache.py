@@ -68,17 +68,18 @@ def art_key(osm: Path, style_path: Path, extra: dict) -> str:
     return h.hexdigest()[:32]
 
 
-def load(folder: Path, key: str) -> AtlasArt | None:
-    path = folder / f"{key}.art"
+def load(folder: Path, key: str, suffix: str = ".art"):
+    """What ``store`` kept under ``key`` (the art, or with another suffix its side data), else None."""
+    path = folder / f"{key}{suffix}"
     try:
         return pickle.loads(zlib.decompress(path.read_bytes()))
     except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
         return None  # missing or damaged: draw it again
 
 
-def store(folder: Path, key: str, art: AtlasArt) -> None:
+def store(folder: Path, key: str, art, suffix: str = ".art") -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / f"{key}.art", zlib.compress(pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL), 1))
+    atomic_write(folder / f"{key}{suffix}", zlib.compress(pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL), 1))
 
 
 _WORK: tuple | None = None  # (function, shared arguments), inherited by forked workers

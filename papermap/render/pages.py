@@ -9,6 +9,7 @@ from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.grid import MapPage
 from papermap.layout.legend import LegendEntry
+from papermap.layout.qr import QrMatrix
 from papermap.layout.symbols import SymbolPlacement
 from papermap.layout.table import TableChunk, TableRow
 from papermap.model.categories import Categories
@@ -31,19 +32,19 @@ class MapSheet:
     symbols: list[SymbolPlacement]
     categories_of: dict[str, str]      # placement key -> category id
     legend: list[LegendEntry]
-    qr_text: str
+    qr: QrMatrix
 
 
 def _footer(c: Canvas, sheet: SheetLayout, info: draw.SheetText, scale: int, legend: list[LegendEntry],
-            qr_text: str, mono: bool) -> None:
+            qr: QrMatrix, mono: bool) -> None:
     f = footer_layout(sheet.footer)
     draw.draw_scale_bar(c, f.scale.x + 1, f.scale.y1 - 6, scale_bar(scale), info)
     draw.draw_north_arrow(c, f.scale.x1 - 6, f.scale.y + 1, 8.0)
     if legend:
         draw_legend(c, legend, f.legend.x * MM, f.legend.y * MM, f.legend.w * MM, f.legend.h * MM, info.langs, mono)
     draw.draw_credits(c, f.credits.x, f.credits.y1 - 3, f.credits.w, info)
-    size = max(f.qr.w * MM, qr_min_size_pt(qr_text))
-    draw_qr(c, qr_text, f.qr.x1 * MM - size, f.qr.y * MM + (f.qr.h * MM - size) / 2, size)
+    size = max(f.qr.w * MM, qr_min_size_pt(qr))
+    draw_qr(c, qr, f.qr.x1 * MM - size, f.qr.y * MM + (f.qr.h * MM - size) / 2, size)
 
 
 def draw_map_sheet(c: Canvas, sheet: SheetLayout, style: Style, ms: MapSheet, categories: Categories,
@@ -59,7 +60,7 @@ def draw_map_sheet(c: Canvas, sheet: SheetLayout, style: Style, ms: MapSheet, ca
     draw.draw_frame(c, sheet, style["frame"])
     draw.draw_tabs(c, neighbour_tabs(sheet.map, ms.page.neighbours))
     draw.draw_header(c, sheet, info, str(ms.page.number), "page")
-    _footer(c, sheet, info, info.scale, ms.legend, ms.qr_text, mono)
+    _footer(c, sheet, info, info.scale, ms.legend, ms.qr, mono)
     c.showPage()
 
 
@@ -91,7 +92,7 @@ def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage
 
 
 def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, grid_rects: list[tuple],
-                        dots: list[tuple[str, float, float]], index: list[LegendEntry], qr_text: str,
+                        dots: list[tuple[str, float, float]], index: list[LegendEntry], qr: QrMatrix,
                         scale: int, categories: Categories, info: draw.SheetText) -> None:
     """The whole area: basemap, every relief point as a small symbol, the page grid, and an
     index of which pages hold which kind of point."""
@@ -109,7 +110,7 @@ def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, g
     draw.draw_page_grid(c, grid_rects)
     draw.draw_frame(c, sheet, style["frame"])
     draw.draw_header(c, sheet, info, "0", "overview")
-    _footer(c, sheet, info, scale, index, qr_text, mono)
+    _footer(c, sheet, info, scale, index, qr, mono)
     c.showPage()
 
 

@@ -1,10 +1,10 @@
 """Draw a QR code as vector modules: crisp at any printer resolution and after photocopying."""
 from __future__ import annotations
 
-import segno
 from reportlab.lib.colors import black, white
 from reportlab.pdfgen.canvas import Canvas
 
+from papermap.layout.qr import QrMatrix
 from papermap.settings import MM
 
 QUIET_ZONE = 4        # modules of white around the code, required by the standard
@@ -15,26 +15,20 @@ MIN_SIZE_MM = 18.0    # smaller codes fail on phone cameras
 MIN_MODULE_MM = 0.6
 
 
-def _code(text: str) -> segno.QRCode:
-    """Error correction at least M, raised for free when the version has room."""
-    return segno.make(text, error="m", boost_error=True, micro=False)
+def qr_min_size_pt(matrix: QrMatrix) -> float:
+    """The smallest width (quiet zone included) at which ``draw_qr`` accepts ``matrix``."""
+    return max(MIN_SIZE_MM, (len(matrix) + 2 * QUIET_ZONE) * MIN_MODULE_MM) * MM
 
 
-def qr_min_size_pt(text: str) -> float:
-    """The smallest width (quiet zone included) at which ``draw_qr`` accepts ``text``."""
-    modules = _code(text).symbol_size(border=QUIET_ZONE)[0]
-    return max(MIN_SIZE_MM, modules * MIN_MODULE_MM) * MM
-
-
-def draw_qr(c: Canvas, text: str, x_pt: float, y_pt: float, size_pt: float) -> None:
-    """Draw the code for ``text`` in a ``size_pt`` square, quiet zone included, with its
-    bottom-left corner at (x_pt, y_pt): white square, then every dark module in one path of
-    rectangles merged along each row. Raises ValueError below ``qr_min_size_pt(text)``."""
-    need = qr_min_size_pt(text)
+def draw_qr(c: Canvas, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: float) -> None:
+    """Draw the code in a ``size_pt`` square, quiet zone included, with its bottom-left corner
+    at (x_pt, y_pt): white square, then every dark module in one path of rectangles merged
+    along each row. Raises ValueError below ``qr_min_size_pt(matrix)``."""
+    need = qr_min_size_pt(matrix)
     if size_pt < need - 1e-6:
         raise ValueError(f"this QR code must be at least {need / MM:.1f} mm wide (18 mm and "
                          f"{MIN_MODULE_MM} mm modules), not {size_pt / MM:.1f} mm")
-    rows = [bytes(row) for row in _code(text).matrix]
+    rows = matrix
     module = size_pt / (len(rows) + 2 * QUIET_ZONE)
     c.saveState()
     c.setFillColor(white)
