@@ -11,7 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.furniture import say
 from papermap.layout.table import BADGE_PAD, CLOSED_MARK, OPEN_MARK, PAD, UNKNOWN_MARK, TableRow, layout_table
-from papermap.layout.text import NO_END, NO_START, wrap
+from papermap.layout.text import NO_END, NO_START, break_lines, wrap
 from papermap.model.points import Point
 from papermap.render.fonts import font_path, text_width
 from papermap.render.table import draw_table
@@ -138,7 +138,7 @@ def test_drawn_table_reads_back(tmp_path):
     path = tmp_path / "t.pdf"
     c = Canvas(str(path), pagesize=(595, 842))
     for chunk in chunks:
-        draw_table(c, chunk, 40, 800, lambda cv, row, x, y, s: drawn.append((row.number, s)))
+        draw_table(c, chunk, 40, 800, lambda cv, placed, s: drawn.extend((row.number, s) for row, _, _ in placed))
         c.showPage()
     c.save()
     texts = page_texts(path)
@@ -146,3 +146,14 @@ def test_drawn_table_reads_back(tmp_path):
     assert all("地図ページ 3 の続き" in t and "名称 / Name" in t for t in texts[1:] if t.strip())
     assert sorted(n for n, _ in drawn) == list(range(1, 31))
     assert all(size >= MIN_FONT_PT - 1e-6 for _, ch, size in font_sizes(path) if not ch.isspace())
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_short_cells_wrap_as_the_full_line_breaker_would(seed):
+    """The one-line shortcut gives exactly what breaking piece by piece gives, spaces included."""
+    rnd = random.Random(seed)
+    alphabet = "ab 給水。「」　\n\t ーっ(（12"
+    for _ in range(300):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        width = rnd.choice([20.0, 60.0, 400.0])
+        assert wrap(text, width, 7.5, text_width) == break_lines(text, width, 7.5, text_width), repr(text)

@@ -66,6 +66,13 @@ def _hard_break(text: str, width: float, size: float, measure: Measure) -> list[
 
 def wrap(text: str, width: float, size: float, measure: Measure) -> list[str]:
     """``text`` broken into lines no wider than ``width`` at ``size``; newlines are kept."""
+    if text == " ".join(text.split()) and measure(text, size) <= width:
+        return [text] if text else []   # most cells: one line, single spaces only
+    return break_lines(text, width, size, measure)
+
+
+def break_lines(text: str, width: float, size: float, measure: Measure) -> list[str]:
+    """``wrap`` without its one-line shortcut: piece by piece."""
     lines: list[str] = []
     for para in text.split("\n"):
         cur = ""

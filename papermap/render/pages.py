@@ -18,7 +18,7 @@ from papermap.render import sheet as draw
 from papermap.render.artcache import CellArt
 from papermap.render.legend import draw_legend
 from papermap.render.qr import draw_qr, qr_min_size_pt
-from papermap.render.symbols import draw_leaders, draw_symbol
+from papermap.render.symbols import Mark, draw_leaders, draw_symbol, draw_symbols
 from papermap.render.table import draw_table
 from papermap.settings import MM
 
@@ -53,10 +53,10 @@ def draw_map_sheet(c: Canvas, sheet: SheetLayout, style: Style, ms: MapSheet, ca
     draw.draw_ops(c, ms.art.ops)
     draw.draw_labels(c, ms.art.labels, style["labels"])
     draw_leaders(c, ms.symbols)
-    for p in ms.symbols:
-        if not p.shared:
-            cat = categories.by_id[ms.categories_of[p.key]]
-            draw_symbol(c, cat.shape, p.x, p.y, _symbol_pt(), cat.colour, cat.mono, p.number, mono)
+    size = _symbol_pt()
+    cats = [categories.by_id[ms.categories_of[p.key]] for p in ms.symbols if not p.shared]
+    draw_symbols(c, [Mark(cat.shape, cat.colour, cat.mono, p.x, p.y, size, p.number)
+                     for cat, p in zip(cats, (p for p in ms.symbols if not p.shared))], mono)
     draw.draw_frame(c, sheet, style["frame"])
     draw.draw_tabs(c, neighbour_tabs(sheet.map, ms.page.neighbours))
     draw.draw_header(c, sheet, info, str(ms.page.number), "page")
@@ -75,9 +75,10 @@ def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage
     """The point table of one map page, continued over as many sheets as it needs."""
     mono = style.name == "mono"
 
-    def symbol(cv: Canvas, row: TableRow, x: float, y: float, size: float) -> None:
-        cat = categories.by_id[row.category]
-        draw_symbol(cv, cat.shape, x, y, size, cat.colour, cat.mono, row.number, mono)
+    def symbols(cv: Canvas, placed: list[tuple[TableRow, float, float]], size: float) -> None:
+        cats = [categories.by_id[row.category] for row, _, _ in placed]
+        draw_symbols(cv, [Mark(cat.shape, cat.colour, cat.mono, x, y, size, row.number)
+                          for cat, (row, x, y) in zip(cats, placed)], mono)
 
     body = sheet.printable
     top = (sheet.header.y - 2) * MM
@@ -86,7 +87,7 @@ def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage
             continue
         draw.draw_header(c, sheet, info, str(page.number), "list")
         draw.draw_heading(c, body.x * MM, top - 4, say("points_on_page", info.langs, n=page.number))
-        draw_table(c, chunk, body.x * MM, top - 10, symbol)
+        draw_table(c, chunk, body.x * MM, top - 10, symbols)
         draw.draw_credits(c, body.x, body.y + 8, body.w, info)
         c.showPage()
 
@@ -103,9 +104,9 @@ def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, g
     p = c.beginPath()
     p.rect(m.x * MM, m.y * MM, m.w * MM, m.h * MM)
     c.clipPath(p, stroke=0, fill=0)
-    for cat_id, x, y in dots:
-        cat = categories.by_id[cat_id]
-        draw_symbol(c, cat.shape, x, y, 3.5 * MM, cat.colour, cat.mono, None, mono)
+    cats = [categories.by_id[cat_id] for cat_id, _, _ in dots]
+    draw_symbols(c, [Mark(cat.shape, cat.colour, cat.mono, x, y, 3.5 * MM)
+                     for cat, (_, x, y) in zip(cats, dots)], mono)
     c.restoreState()
     draw.draw_page_grid(c, grid_rects)
     draw.draw_frame(c, sheet, style["frame"])

@@ -3,8 +3,10 @@ grey photocopy still tells water from a shelter; fills only add to that, never r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import shapely
 
@@ -61,22 +63,23 @@ def shape_radius(size_pt: float) -> float:
     return size_pt / 2 - HALO_PT - OUTLINE_PT / 2
 
 
-def _path(c: Canvas, shape: str, x: float, y: float, r: float):
+def _path(c: Canvas, shape: str, r: float):
+    """The outline centred on the origin, ``r`` its half-width."""
     p = c.beginPath()
     if shape == "circle":
-        p.circle(x, y, r)
+        p.circle(0, 0, r)
     elif shape == "drop":
         cx, cy, rr = _DROP
         turn = math.degrees(math.acos(rr / (1.0 - cy)))
-        p.moveTo(x, y + r)
-        p.arcTo(x + (cx - rr) * r, y + (cy - rr) * r, x + (cx + rr) * r, y + (cy + rr) * r,
+        p.moveTo(0, r)
+        p.arcTo((cx - rr) * r, (cy - rr) * r, (cx + rr) * r, (cy + rr) * r,
                 startAng=90 + turn, extent=360 - 2 * turn)
         p.close()
     elif shape in _POLYGONS:
         pts = _POLYGONS[shape]
-        p.moveTo(x + pts[0][0] * r, y + pts[0][1] * r)
+        p.moveTo(pts[0][0] * r, pts[0][1] * r)
         for px, py in pts[1:]:
-            p.lineTo(x + px * r, y + py * r)
+            p.lineTo(px * r, py * r)
         p.close()
     else:
         raise ValueError(f"unknown symbol shape {shape!r} (known: {', '.join(SHAPES)})")
@@ -95,8 +98,8 @@ def number_colour(fill: Color) -> Color:
     return white if 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 else black
 
 
-def _pattern(c: Canvas, kind: str, x: float, y: float, r: float) -> None:
-    """Hatching, cross-hatching or dots over the symbol's box; the caller clips to the outline."""
+def _pattern(c: Canvas, kind: str, r: float) -> None:
+    """Hatching, cross-hatching or dots over the box around the origin; the caller clips to the outline."""
     c.setStrokeColor(black)
     c.setFillColor(black)
     if kind == "dots":
@@ -104,7 +107,7 @@ def _pattern(c: Canvas, kind: str, x: float, y: float, r: float) -> None:
         n = int(r / step) + 1
         for i in range(-n, n + 1):
             for j in range(-n, n + 1):
-                c.circle(x + (i + 0.5 * (j % 2)) * step, y + j * step, 0.62, stroke=0, fill=1)
+                c.circle((i + 0.5 * (j % 2)) * step, j * step, 0.62, stroke=0, fill=1)
         return
     c.setLineWidth(0.55 if kind == "hatch" else 0.45)
     step = 2.2 if kind == "hatch" else 2.6
@@ -113,42 +116,85 @@ def _pattern(c: Canvas, kind: str, x: float, y: float, r: float) -> None:
     for s in slopes:
         for k in range(-n, n + 1):
             d = k * step * math.sqrt(2)
-            c.line(x - r + d, y - s * r, x + r + d, y + s * r)
+            c.line(-r + d, -s * r, r + d, s * r)
+
+
+class Mark(NamedTuple):
+    """One symbol to draw: its look, its centre and box size in points, and its number (or None)."""
+
+    shape: str
+    colour_hex: str
+    mono_fill: str
+    x: float
+    y: float
+    size_pt: float
+    number: int | None = None
+
+
+def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
+    """Symbols centred on their points, each filling its box: halo, fill, outline, number.
+
+    A number too wide for its shape, or over a pattern, goes on a small white tag so it stays
+    readable whatever is behind it. Each kind of symbol is drawn once per PDF as a form and then
+    placed by reference; the tags go in one path and the numbers in one text object, after the
+    symbols (placed symbols never overlap, so this order shows the same as symbol by symbol).
+    """
+    numbers = []
+    for m in marks:
+        name = _symbol_form(c, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono)
+        c.saveState()
+        c.translate(m.x, m.y)
+        c.doForm(name)
+        c.restoreState()
+        if m.number is not None:
+            numbers.append(m)
+    if numbers:
+        _draw_numbers(c, numbers, mono)
 
 
 def draw_symbol(c: Canvas, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
                 mono_fill: str, number: int | None, mono: bool) -> None:
-    """One symbol centred on (x, y) filling a ``size_pt`` box: halo, fill, outline, number.
+    """One symbol: ``draw_symbols`` for a single mark."""
+    draw_symbols(c, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
 
-    ``number`` None draws no number (legend, table). A number too wide for the shape goes on a
-    small white tag so it stays readable whatever is behind it.
-    """
-    r = shape_radius(size_pt)
-    path = _path(c, shape, x, y, r)
-    c.saveState()
+
+_FORMS: "weakref.WeakKeyDictionary[Canvas, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _symbol_form(c: Canvas, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
+    """The name of this symbol's form in ``c``'s document, defining it on first use."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown symbol shape {shape!r} (known: {', '.join(SHAPES)})")
+    if mono and mono_fill not in MONO_GROUND:
+        raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
+    key = f"sym-{shape}-{size_pt:.2f}-" + (f"mono-{mono_fill}" if mono else colour_hex.lstrip("#"))
+    made = _FORMS.setdefault(c, set())
+    if key not in made:
+        half = size_pt / 2 + 1
+        c.beginForm(key, -half, -half, half, half)
+        _shape(c, shape, shape_radius(size_pt), colour_hex, mono_fill, mono)
+        c.endForm()
+        made.add(key)
+    return key
+
+
+def _shape(c: Canvas, shape: str, r: float, colour_hex: str, mono_fill: str, mono: bool) -> None:
+    """The symbol without its number, centred on the origin: white halo, fill or pattern, outline."""
+    path = _path(c, shape, r)
     c.setLineJoin(1)
     c.setStrokeColor(white)
     c.setLineWidth(OUTLINE_PT + 2 * HALO_PT)
     c.drawPath(path, stroke=1, fill=0)
-
-    if mono and mono_fill not in MONO_GROUND:
-        raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
-    patterned = mono and mono_fill in PATTERNS
-    fill = MONO_GROUND[mono_fill] if mono else HexColor(colour_hex)
-    c.setFillColor(fill)
+    c.setFillColor(MONO_GROUND[mono_fill] if mono else HexColor(colour_hex))
     c.drawPath(path, stroke=0, fill=1)
-    if patterned:
+    if mono and mono_fill in PATTERNS:
         c.saveState()
         c.clipPath(path, stroke=0, fill=0)
-        _pattern(c, mono_fill, x, y, r)
+        _pattern(c, mono_fill, r)
         c.restoreState()
     c.setStrokeColor(black)
     c.setLineWidth(OUTLINE_PT)
     c.drawPath(path, stroke=1, fill=0)
-
-    if number is not None:
-        _draw_number(c, shape, x, y, r, str(number), fill, tagged=patterned)
-    c.restoreState()
 
 
 @lru_cache(maxsize=None)
@@ -176,33 +222,55 @@ def _number_y(shape: str, r: float, width: float, height: float) -> float | None
     return None
 
 
-def _draw_number(c: Canvas, shape: str, x: float, y: float, r: float, text: str, fill: Color,
-                 tagged: bool) -> None:
-    overflow = False
+@lru_cache(maxsize=8192)
+def _number_fit(shape: str, r: float, text: str) -> tuple[float, float, float, float, bool]:
+    """(font size, horizontal scale %, height in units, width, overflow) for ``text`` in the shape."""
     for size, scale in _NUMBER_STYLES:
         w = text_width(text, size) * scale / 100
         dy = _number_y(shape, round(r, 3), round(w, 3), size * DIGIT_HEIGHT)
         if dy is not None:
-            break
-    else:
-        size, scale, dy, overflow = MIN_FONT_PT, 100.0, _NUMBER_Y[shape], True
-        w = text_width(text, size)
-    cx, cy = x, y + dy * r
-    if tagged or overflow:
-        c.setFillColor(white)
-        c.setStrokeColor(black)
-        c.setLineWidth(0.3)
-        # a tag wider than the shape gets its own thin border; inside a pattern it needs none
-        c.roundRect(cx - w / 2 - 1.2, cy - size * 0.5, w + 2.4, size, 1.2, stroke=int(overflow), fill=1)
-        c.setFillColor(black)
-    else:
-        c.setFillColor(number_colour(fill))
+            return size, scale, dy, w, False
+    return MIN_FONT_PT, 100.0, _NUMBER_Y[shape], text_width(text, MIN_FONT_PT), True
+
+
+def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
+    """Every mark's number: white tags first (one path), then the figures (one text object)."""
+    placed = []
+    tags = c.beginPath()
+    framed = c.beginPath()
+    for m in marks:
+        r = shape_radius(m.size_pt)
+        text = str(m.number)
+        size, scale, dy, w, overflow = _number_fit(m.shape, round(r, 3), text)
+        cx, cy = m.x, m.y + dy * r
+        tagged = mono and m.mono_fill in PATTERNS
+        if tagged or overflow:
+            # a tag wider than the shape gets its own thin border; inside a pattern it needs none
+            (framed if overflow else tags).roundRect(cx - w / 2 - 1.2, cy - size * 0.5, w + 2.4, size, 1.2)
+            colour = black
+        else:
+            colour = number_colour(MONO_GROUND[m.mono_fill] if mono else HexColor(m.colour_hex))
+        placed.append((cx - w / 2, cy - size * DIGIT_HEIGHT / 2, text, size, scale, colour))
+    c.saveState()
+    c.setFillColor(white)
+    c.drawPath(tags, stroke=0, fill=1)
+    c.setStrokeColor(black)
+    c.setLineWidth(0.3)
+    c.drawPath(framed, stroke=1, fill=1)
     t = c.beginText()
-    t.setFont(register(), size)
-    t.setHorizScale(scale)
-    t.setTextOrigin(cx - w / 2, cy - size * DIGIT_HEIGHT / 2)
-    t.textOut(text)
+    font, state = register(), (None, None, None)
+    for x, y, text, size, scale, colour in placed:
+        if state[0] != size:
+            t.setFont(font, size)
+        if state[1] != scale:
+            t.setHorizScale(scale)
+        if state[2] != colour:
+            t.setFillColor(colour)
+        state = (size, scale, colour)
+        t.setTextOrigin(x, y)
+        t.textOut(text)
     c.drawText(t)
+    c.restoreState()
 
 
 def draw_leaders(c: Canvas, placements: Iterable[SymbolPlacement]) -> None:
@@ -215,9 +283,14 @@ def draw_leaders(c: Canvas, placements: Iterable[SymbolPlacement]) -> None:
     c.setLineCap(1)
     for colour, width, dot in ((white, LEADER_HALO_PT, DOT_PT + 0.5), (black, LEADER_PT, DOT_PT)):
         c.setStrokeColor(colour)
-        c.setFillColor(colour)
-        c.setLineWidth(width)
+        lines, dots = c.beginPath(), c.beginPath()
         for p in moved:
-            c.line(p.x, p.y, p.true_x, p.true_y)
-            c.circle(p.true_x, p.true_y, dot, stroke=0, fill=1)
+            lines.moveTo(p.x, p.y)
+            lines.lineTo(p.true_x, p.true_y)
+            dots.moveTo(p.true_x, p.true_y)   # a zero-length stroke with round caps is a round dot
+            dots.lineTo(p.true_x, p.true_y)
+        c.setLineWidth(width)
+        c.drawPath(lines, stroke=1, fill=0)
+        c.setLineWidth(2 * dot)
+        c.drawPath(dots, stroke=1, fill=0)
     c.restoreState()

@@ -1,4 +1,8 @@
-"""Draw one chunk of a point table laid out by papermap.layout.table."""
+"""Draw one chunk of a point table laid out by papermap.layout.table.
+
+A table sheet holds a few hundred short texts, so the chunk is drawn in a handful of strokes: one
+path per fill colour, one text object for every cell, one path for the grid.
+"""
 from __future__ import annotations
 
 from typing import Callable
@@ -6,7 +10,7 @@ from typing import Callable
 from reportlab.lib.colors import Color, black, white
 from reportlab.pdfgen.canvas import Canvas
 
-from papermap.layout.table import BADGE_PAD, PAD, LaidRow, TableChunk, TableRow
+from papermap.layout.table import BADGE_PAD, PAD, TableChunk, TableRow
 from papermap.render.fonts import register, text_width
 
 GRID_PT = 0.3
@@ -14,57 +18,81 @@ BORDER_PT = 0.6
 HEADER_GREY = Color(0.85, 0.85, 0.85)
 CLOSED_GREY = Color(0.88, 0.88, 0.88)   # light enough that black text survives a photocopy
 
-# (canvas, row, centre x, centre y, size): draws the row's category symbol, as on the map
-SymbolDrawer = Callable[[Canvas, TableRow, float, float, float], None]
-
-
-def _row(c: Canvas, chunk: TableChunk, laid: LaidRow, x: float, top: float,
-         symbol_drawer: SymbolDrawer) -> None:
-    if laid.shaded:
-        c.setFillColor(HEADER_GREY if laid.row is None else CLOSED_GREY)
-        c.rect(x, top - laid.height, chunk.width, laid.height, stroke=0, fill=1)
-    c.setFillColor(black)
-    font = register()
-    for col, lines in zip(chunk.columns, laid.cells):
-        for line in lines:
-            left = x + col.x + PAD
-            if line.badge:
-                w = text_width(line.text, line.size) + 2 * BADGE_PAD
-                c.roundRect(left, top - line.baseline - line.size * 0.22, w, line.size * 1.1, 1.0, stroke=0, fill=1)
-                c.setFillColor(white)
-                left += BADGE_PAD
-            c.setFont(font, line.size)
-            c.drawString(left, top - line.baseline, line.text)
-            c.setFillColor(black)
-        if col.key == "symbol" and laid.row is not None:
-            half = chunk.symbol_pt / 2
-            symbol_drawer(c, laid.row, x + col.x + col.width / 2, top - PAD - half, chunk.symbol_pt)
-            c.setFillColor(black)
+# (canvas, [(row, centre x, centre y)], size): draws each row's category symbol, as on the map
+SymbolDrawer = Callable[[Canvas, list[tuple[TableRow, float, float]], float], None]
 
 
 def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbol_drawer: SymbolDrawer) -> None:
     """The chunk with its top-left corner at (x_pt, y_top_pt): continuation line, header, rows, grid."""
     if not chunk.rows:
         return
-    c.saveState()
-    c.setFillColor(black)
-    for line in chunk.heading:
-        c.setFont(register(), line.size)
-        c.drawString(x_pt + PAD, y_top_pt - line.baseline, line.text)
     top = y_top_pt - chunk.heading_height
     tops = []
     for laid in (chunk.header, *chunk.rows):
         tops.append(top)
-        _row(c, chunk, laid, x_pt, top, symbol_drawer)
         top -= laid.height
     bottom = top
+    rows = list(zip((chunk.header, *chunk.rows), tops))
+    c.saveState()
+
+    grounds = {HEADER_GREY: c.beginPath(), CLOSED_GREY: c.beginPath()}
+    badges = c.beginPath()
+    texts: list[tuple[float, float, str, float, bool]] = [   # x, baseline, text, size, on a badge
+        (x_pt + PAD, y_top_pt - line.baseline, line.text, line.size, False) for line in chunk.heading]
+    for laid, row_top in rows:
+        if laid.shaded:
+            grounds[HEADER_GREY if laid.row is None else CLOSED_GREY].rect(
+                x_pt, row_top - laid.height, chunk.width, laid.height)
+        for col, lines in zip(chunk.columns, laid.cells):
+            for line in lines:
+                left = x_pt + col.x + PAD
+                if line.badge:
+                    w = text_width(line.text, line.size) + 2 * BADGE_PAD
+                    badges.roundRect(left, row_top - line.baseline - line.size * 0.22, w, line.size * 1.1, 1.0)
+                    left += BADGE_PAD
+                texts.append((left, row_top - line.baseline, line.text, line.size, line.badge))
+    for colour, path in grounds.items():
+        c.setFillColor(colour)
+        c.drawPath(path, stroke=0, fill=1)
+    c.setFillColor(black)
+    c.drawPath(badges, stroke=0, fill=1)
+    _draw_texts(c, texts)
+
+    symbol_col = next(col for col in chunk.columns if col.key == "symbol")
+    half = chunk.symbol_pt / 2
+    symbol_drawer(c, [(laid.row, x_pt + symbol_col.x + symbol_col.width / 2, row_top - PAD - half)
+                      for laid, row_top in rows[1:]], chunk.symbol_pt)
+
+    grid = c.beginPath()
+    for t in tops[1:]:
+        grid.moveTo(x_pt, t)
+        grid.lineTo(x_pt + chunk.width, t)
+    for col in chunk.columns[1:]:
+        grid.moveTo(x_pt + col.x, tops[0])
+        grid.lineTo(x_pt + col.x, bottom)
     c.setStrokeColor(black)
     c.setLineWidth(GRID_PT)
-    for t in tops[1:]:
-        c.line(x_pt, t, x_pt + chunk.width, t)
-    for col in chunk.columns[1:]:
-        c.line(x_pt + col.x, tops[0], x_pt + col.x, bottom)
+    c.drawPath(grid, stroke=1, fill=0)
+    frame = c.beginPath()
+    frame.rect(x_pt, bottom, chunk.width, tops[0] - bottom)
+    frame.moveTo(x_pt, tops[1])
+    frame.lineTo(x_pt + chunk.width, tops[1])
     c.setLineWidth(BORDER_PT)
-    c.rect(x_pt, bottom, chunk.width, tops[0] - bottom, stroke=1, fill=0)
-    c.line(x_pt, tops[1], x_pt + chunk.width, tops[1])
+    c.drawPath(frame, stroke=1, fill=0)
     c.restoreState()
+
+
+def _draw_texts(c: Canvas, texts: list[tuple[float, float, str, float, bool]]) -> None:
+    """Every cell's text in one text object: black, and white where it sits on a badge."""
+    t = c.beginText()
+    size = colour = None
+    for x, y, text, text_size, on_badge in texts:
+        if text_size != size:
+            t.setFont(register(), text_size)
+            size = text_size
+        if on_badge != colour:
+            t.setFillColor(white if on_badge else black)
+            colour = on_badge
+        t.setTextOrigin(x, y)
+        t.textOut(text)
+    c.drawText(t)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from papermap.model.categories import fold
 from papermap.sources.points.text import is_clock_time
@@ -41,9 +42,15 @@ for _field, _names in ALIASES.items():
         _LOOKUP.setdefault(fold(_name), (_field, _rank))
 
 
+@lru_cache(maxsize=1024)
+def _hit(header: str) -> tuple[str, int] | None:
+    """(Point field, rank among its names) for a header; every row asks again, so it is remembered."""
+    return _LOOKUP.get(fold(header)) or _LOOKUP.get(_key(header))
+
+
 def field_for(header: str) -> str | None:
     """The Point field a column feeds, or None for a column we keep only in ``extra``."""
-    hit = _LOOKUP.get(fold(header)) or _LOOKUP.get(_key(header))
+    hit = _hit(header)
     return hit[0] if hit else None
 
 
@@ -53,7 +60,7 @@ def split_record(record: Mapping[str, object]) -> tuple[dict[str, str], dict[str
     extra: dict[str, str] = {}
     for header, raw in record.items():
         value = "" if raw is None else str(raw).strip()
-        hit = _LOOKUP.get(fold(str(header))) or _LOOKUP.get(_key(str(header)))
+        hit = _hit(str(header))
         if hit and not (hit[0] == "hours" and is_clock_time(value)):
             candidates.setdefault(hit[0], []).append((hit[1], str(header), value))
         elif value:
