@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
 
-from papermap.model.basemap import Basemap
 from papermap.layout.viewport import Viewport
+
+if TYPE_CHECKING:
+    from papermap.model.basemap import Basemap
 
 ROAD_PRIORITY = {"motorway": 0, "primary": 1, "secondary": 2, "tertiary": 3, "minor": 4,
                  "pedestrian": 5, "service": 6, "path": 7}

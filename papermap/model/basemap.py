@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -11,7 +12,9 @@ from pyproj import Transformer
 
 from papermap import settings
 from papermap.model.sea import sea_polygons
-from papermap.sources.osm import OsmLayers
+
+if TYPE_CHECKING:
+    from papermap.sources.osm import OsmLayers
 
 
 def utm_epsg(lon: float, lat: float) -> int:

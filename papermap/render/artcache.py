@@ -7,7 +7,6 @@ only points, tables and QR codes are drawn again.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import zlib
@@ -95,6 +94,8 @@ def parallel_map(fn, shared: tuple, items: list, jobs: int) -> list:
 
     Workers inherit ``shared`` (the basemap) by fork instead of pickling it; results come back in order.
     """
+    import multiprocessing
+
     global _WORK
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(items) < 4 or "fork" not in multiprocessing.get_all_start_methods():

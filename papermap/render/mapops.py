@@ -5,13 +5,18 @@ and small. Only geometry crossing the page window is touched; it is clipped to t
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import shapely
 
 from papermap.layout.viewport import Viewport
-from papermap.model.basemap import Basemap
 from papermap.model.style import Style
 from papermap.settings import MM, MIN_LINE_PT
+
+if TYPE_CHECKING:
+    from papermap.model.basemap import Basemap
+
 
 def rgb(hex_colour: str) -> str:
     h = hex_colour.lstrip("#")
