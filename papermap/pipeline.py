@@ -164,7 +164,12 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     style = load_style(cfg.style, cfg.mono)
     sheet = sheet_layout(cfg.paper, cfg.orientation)
     categories = load_categories()
-    register()
+    if use_cache:
+        from papermap.sources.cache import default_cache_dir
+
+        register(cfg.cache_dir or default_cache_dir())
+    else:
+        register()
 
     art, report.art_cached = atlas_art(cfg, style, sheet, categories, progress, use_cache)
     relief = load_relief(cfg, categories, art.pois, warn=report.warnings.append)

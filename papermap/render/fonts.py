@@ -6,15 +6,21 @@ subsets only TrueType outlines (Noto CJK is CFF-based OpenType).
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import operator
 import os
-from functools import lru_cache
+import pickle
+from functools import partial
 from pathlib import Path
+from types import FunctionType
+from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from papermap.errors import PapermapError
+from papermap.output.atomic import atomic_write
 
 FONT = "IPAexGothic"
 
@@ -31,14 +37,52 @@ def font_path() -> Path:
     return Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
 
 
-@lru_cache(maxsize=1)
-def register() -> str:
-    """Register the font with reportlab once per process; returns its name."""
-    path = font_path()
-    if not path.is_file():
-        raise PapermapError(f"font file not found: {path}")
-    pdfmetrics.registerFont(TTFont(FONT, str(path)))
+_REGISTERED: list[str] = []
+
+
+def register(cache_dir: Path | None = None) -> str:
+    """Register the font with reportlab once per process; returns its name.
+
+    Parsing the 6 MB font takes reportlab ~0.15 s, a tenth of a refresh; with ``cache_dir`` the
+    parsed font is kept there and loaded in a few milliseconds next time.
+    """
+    if not _REGISTERED:
+        path = font_path()
+        if not path.is_file():
+            raise PapermapError(f"font file not found: {path}")
+        pdfmetrics.registerFont(_load(path, cache_dir) if cache_dir else TTFont(FONT, str(path)))
+        _REGISTERED.append(FONT)
     return FONT
+
+
+def _load(path: Path, cache_dir: Path) -> TTFont:
+    """The parsed font from ``cache_dir``, else parsed and stored there for next time."""
+    from reportlab import Version
+
+    stat = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{Version}".encode()).hexdigest()[:32]
+    store = cache_dir / "fonts" / f"{key}.pickle"
+    try:
+        font = pickle.loads(store.read_bytes())
+        font.state = WeakKeyDictionary()   # per-document subsets: always start empty
+        return font
+    except Exception:   # missing, damaged or from another version: parse the font again
+        pass
+    font = TTFont(FONT, str(path))
+    face = font.face
+    if isinstance(getattr(face, "_pdfScale", None), FunctionType) and hasattr(font, "state"):
+        state, scale = font.state, face._pdfScale
+        # reportlab's units-per-em scaling is a lambda, which pickle refuses; this is the same sum
+        face._pdfScale = operator.pos if face.unitsPerEm == 1000 else partial(operator.mul, 1000 / face.unitsPerEm)
+        font.state = None
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(store, pickle.dumps(font, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass                             # a read-only cache only costs the parse next time
+        finally:
+            font.state, face._pdfScale = state, scale
+    return font
 
 
 def text_width(text: str, size: float) -> float:

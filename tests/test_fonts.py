@@ -1,0 +1,42 @@
+"""The Japanese font: parsed once, then loaded from the cache, with the very same PDF output."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+DRAW = """
+import sys
+from pathlib import Path
+from reportlab.pdfgen.canvas import Canvas
+from papermap.render import fonts
+fonts.register(Path(sys.argv[1]) if sys.argv[1] != "-" else None)
+c = Canvas(sys.argv[2], invariant=1)
+c.setFont(fonts.FONT, 12)
+c.drawString(10, 10, "給水所 Drinking water 123 ○×？")
+c.save()
+"""
+
+
+def _draw(cache: str, out: Path) -> bytes:
+    subprocess.run([sys.executable, "-c", DRAW, cache, str(out)], check=True)
+    return out.read_bytes()
+
+
+def test_font_from_the_cache_draws_exactly_what_the_parsed_font_draws(tmp_path):
+    cache = tmp_path / "cache"
+    parsed = _draw("-", tmp_path / "parsed.pdf")
+    first = _draw(str(cache), tmp_path / "first.pdf")          # parses, and keeps the parsed font
+    assert len(list((cache / "fonts").glob("*.pickle"))) == 1
+    cached = _draw(str(cache), tmp_path / "cached.pdf")        # loads it
+    assert parsed == first == cached
+    assert b"IPAexGothic" in cached
+
+
+def test_a_damaged_font_cache_is_parsed_again(tmp_path):
+    cache = tmp_path / "cache"
+    parsed = _draw("-", tmp_path / "parsed.pdf")
+    _draw(str(cache), tmp_path / "first.pdf")
+    for store in (cache / "fonts").glob("*.pickle"):
+        store.write_bytes(b"not a pickle")
+    assert _draw(str(cache), tmp_path / "again.pdf") == parsed
