@@ -1,9 +1,12 @@
 """Free text to plain fields: HTML descriptions, hours in names, dates, phone numbers."""
 from datetime import datetime
 
+import random
+
 import pytest
 
-from papermap.sources.points.text import find_phone, html_to_text, parse_datetime, split_name, umap_to_text
+from papermap.sources.points.text import (find_phone, html_to_text, parse_datetime, split_name, tidy, tidy_lines,
+                                          umap_to_text)
 
 
 def test_html_becomes_clean_text_with_urls_kept():
@@ -52,3 +55,12 @@ def test_phone_numbers_are_found_in_free_text():
     assert find_phone("連絡先：０８４８-２０-８２２２ まで") == "0848-20-8222"
     assert find_phone("要事前連絡084-951-1374") == "084-951-1374"
     assert find_phone("7/11-7/14 10:00-14:00") == ""
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tidy_shortcut_changes_nothing_the_full_tidy_would_change(seed):
+    rnd = random.Random(seed)
+    alphabet = ["a", "給", " ", "  ", "\t", "\u3000", "\xa0", "\n", "\r", "\r\n", "\u2003", "\x0b", "9:00"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
+        assert tidy(text) == tidy_lines(text), repr(text)

@@ -54,22 +54,31 @@ def field_for(header: str) -> str | None:
     return hit[0] if hit else None
 
 
+@lru_cache(maxsize=64)
+def _plan(headers: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """For each Point field a file's headers feed: those headers, most specific first."""
+    by_field: dict[str, list[tuple[int, str]]] = {}
+    for header in headers:
+        hit = _hit(header)
+        if hit:
+            by_field.setdefault(hit[0], []).append((hit[1], header))
+    return tuple((name, tuple(h for _, h in sorted(found, key=lambda item: item[0])))
+                 for name, found in by_field.items())
+
+
 def split_record(record: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
     """A row's values as (fields by Point field name, everything else kept as extra)."""
-    candidates: dict[str, list[tuple[int, str, str]]] = {}
-    extra: dict[str, str] = {}
-    for header, raw in record.items():
-        value = "" if raw is None else str(raw).strip()
-        hit = _hit(str(header))
-        if hit and not (hit[0] == "hours" and is_clock_time(value)):
-            candidates.setdefault(hit[0], []).append((hit[1], str(header), value))
-        elif value:
-            extra[str(header)] = value
+    values = {str(h): ("" if raw is None else str(raw).strip()) for h, raw in record.items()}
     fields: dict[str, str] = {}
-    for name, found in candidates.items():
-        found.sort(key=lambda item: item[0])
-        chosen = next((item for item in found if item[2]), None)
-        fields[name] = chosen[2] if chosen else ""
-        # a column that lost to a more specific one keeps its value in extra
-        extra.update({h: v for _, h, v in found if v and (chosen is None or h != chosen[1])})
+    used: set[str] = set()
+    for name, headers in _plan(tuple(values)):
+        # a clock time under an hours-like header ("時間: 14:05") is a timestamp, not opening hours
+        found = [h for h in headers if not (name == "hours" and is_clock_time(values[h]))]
+        if not found:
+            continue
+        chosen = next((h for h in found if values[h]), None)
+        fields[name] = values[chosen] if chosen else ""
+        used.update(h for h in found if h == chosen or not values[h])
+    # a column that feeds nothing, or lost to a more specific one, keeps its value in extra
+    extra = {h: v for h, v in values.items() if v and h not in used}
     return fields, extra

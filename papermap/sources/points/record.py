@@ -45,6 +45,7 @@ class PointBuilder:
         self.category_map = category_map or {}
         self.result = ReadResult()
         self._ids: dict[str, str] = {}
+        self._stem = Path(self.file).stem
         self._unmatched: list[str] = []
         self._empty: list[str] = []
 
@@ -151,7 +152,7 @@ class PointBuilder:
 
     def _unique_id(self, rec: RawRecord, source_id: str) -> str:
         """Stable id "file-stem:source id"; a repeated source id is reported and made unique."""
-        pid = f"{Path(self.file).stem}:{source_id}"
+        pid = f"{self._stem}:{source_id}"
         if pid in self._ids:
             self.problem(rec.where, "id", f"duplicate id {source_id!r} (also at {self._ids[pid]}): both kept",
                          fatal=False)

@@ -60,10 +60,22 @@ def html_to_text(value: str) -> str:
     return tidy("".join(parser.parts))
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_UNTIDY = re.compile(r"[\t\u3000\xa0\n]|  ")
+
+
 def tidy(text: str) -> str:
     """Trim each line, collapse runs of spaces and blank lines (ideographic spaces included)."""
-    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if not _UNTIDY.search(text) and not (text[:1].isspace() or text[-1:].isspace()):
+        return text                      # most values: nothing to do
+    return tidy_lines(text)
+
+
+def tidy_lines(text: str) -> str:
+    """``tidy`` without its shortcut: line by line."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def umap_to_text(value: str) -> str:
