@@ -142,6 +142,7 @@ class CaseResult:
     pages: int = 0               # map pages + the overview (point-table sheets not counted)
     pdf_bytes: int = 0
     min_map_page_bytes: int | None = None  # smallest map page as a standalone PDF
+    min_map_page_own_bytes: int | None = None  # what the smallest map page adds to the atlas
     error: str | None = None
     skipped: str | None = None
 
@@ -212,6 +213,53 @@ def pdf_page_sizes(path: Path) -> list[tuple[int, bool]]:
     return sizes
 
 
+def page_own_bytes(path: Path) -> list[int]:
+    """Bytes each page adds to the atlas: the PDF objects only that page uses (its content stream,
+    its page dictionary, resources no other page shares). Shared objects, such as the one embedded
+    font subset and the symbol forms, are counted once for the file, not for every page."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFObjRef, PDFStream
+
+    with open(path, "rb") as fh:
+        doc = PDFDocument(PDFParser(fh))
+        starts = {}
+        for xref in doc.xrefs:
+            for objid in xref.get_objids():
+                stream, pos, _ = xref.get_pos(objid)
+                if stream is None:
+                    starts[objid] = pos
+        ends = sorted(starts.values()) + [path.stat().st_size]
+        size = {objid: ends[ends.index(pos) + 1] - pos for objid, pos in starts.items()}
+
+        def reach(value, seen: set[int]) -> None:
+            if isinstance(value, PDFObjRef):
+                if value.objid not in seen:
+                    seen.add(value.objid)
+                    reach(doc.getobj(value.objid), seen)
+            elif isinstance(value, PDFStream):
+                reach(value.attrs, seen)
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    if key != "Parent":
+                        reach(item, seen)
+            elif isinstance(value, list):
+                for item in value:
+                    reach(item, seen)
+
+        used = []
+        for page in PDFPage.create_pages(doc):
+            seen = {page.pageid}
+            reach(page.attrs, seen)
+            used.append(seen)
+    users: dict[int, int] = {}
+    for seen in used:
+        for objid in seen:
+            users[objid] = users.get(objid, 0) + 1
+    return [sum(size.get(o, 0) for o in seen if users[o] == 1) for seen in used]
+
+
 def build_flags() -> set[str]:
     """The options `papermap build` has today: the pipeline is changing, so the bench adapts."""
     out = subprocess.run([sys.executable, "-m", "papermap", "build", "--help"], capture_output=True,
@@ -275,6 +323,8 @@ class Bench:
         maps = [size for size, is_map in sizes if is_map]
         res.pages, res.pdf_bytes = len(maps) + 1, pdf.stat().st_size
         res.min_map_page_bytes = min(maps) if maps else None
+        own = [b for b, (_, is_map) in zip(page_own_bytes(pdf), sizes) if is_map]
+        res.min_map_page_own_bytes = min(own) if own else None
         return res
 
     def warm_up(self) -> None:
@@ -310,6 +360,19 @@ class Bench:
             if not self.timed(warm, job_b, cache, pdf_b):
                 return [self.finish(cold, pdf_a), warm]
         return [self.finish(cold, pdf_a), self.finish(warm, pdf_b)]
+
+
+FLOOR_IMPORTS = "import papermap.pipeline, papermap.cli.build, pyproj, reportlab.pdfgen.canvas"
+
+
+def import_floor(runs: int, timeout: float) -> float | None:
+    """Median wall of a process that only imports what every build imports (Python, numpy, pyproj,
+    shapely, reportlab, papermap) and exits: no build, cold or refresh, can be faster than this."""
+    walls = []
+    for _ in range(runs):
+        run = run_process([sys.executable, "-c", FLOOR_IMPORTS], timeout)
+        walls.append(run.wall if run.returncode == 0 else None)
+    return median(walls)
 
 
 def largest_extract() -> Path | None:
@@ -437,10 +500,11 @@ def results_table(results: list[CaseResult]) -> str:
         walls = ", ".join(f"{x.wall:.2f}" for x in r.runs)
         rows.append([r.name, f"{r.map_pages} + 1", f"{r.wall:.3f}", walls, r.per_map_page(r.wall),
                      r.draw_per_page, median(x.rss_mb for x in r.runs),
-                     round(r.bytes_per_page) if r.bytes_per_page else None, r.min_map_page_bytes])
+                     round(r.bytes_per_page) if r.bytes_per_page else None, r.min_map_page_bytes,
+                     r.min_map_page_own_bytes])
     return format_table(["case", "pages (map + overview)", "wall s (median)", "runs", "wall s / map page",
-                         "draw s / map page", "peak RSS MB", "PDF bytes / page", "smallest map page B"],
-                        rows)
+                         "draw s / map page", "peak RSS MB", "PDF bytes / page", "smallest map page B",
+                         "its own B"], rows)
 
 
 def find(results: list[CaseResult], name: str) -> CaseResult | None:
@@ -472,7 +536,10 @@ def targets(results: list[CaseResult], peers: dict[str, dict] | None) -> str:
     add("bytes per page: papermap / mapnik+labels",
         ratio(job.bytes_per_page, labels.get("bytes_per_page")) if job and labels else None, 1.0)
     empty = sea or job
-    add(f"empty page: smallest map page ({'empty-sea' if sea else 'peers-job'}), standalone PDF",
+    where = "empty-sea" if sea else "peers-job"
+    add(f"empty page: smallest map page ({where}), bytes it adds to the atlas",
+        float(empty.min_map_page_own_bytes) if empty and empty.min_map_page_own_bytes else None, 10240, "B")
+    add(f"empty page: smallest map page ({where}), standalone PDF (font subset included)",
         float(empty.min_map_page_bytes) if empty and empty.min_map_page_bytes else None, 10240, "B")
     add("refresh wall / first build wall", ratio(warm.wall, cold.wall) if cold and warm else None, 0.3)
     add("10,000 points wall / 10 points wall", ratio(p10k.wall, p10.wall) if p10 and p10k else None, 2.0,
@@ -560,6 +627,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(peers_table(peers))
         print("\n## Targets (ratios within this run)\n")
         print(targets(results, peers))
+        floor = import_floor(a.runs, a.timeout)
+        if floor is not None:
+            print(f"\nImport floor: a process that only imports the build's modules takes {floor:.3f} s "
+                  "(median), the least any build can take.")
+            cold, warm = find(results, "refresh-cold"), find(results, "refresh")
+            if cold and warm and cold.wall > floor:
+                print(f"Above that floor, the refresh does {ratio(warm.wall - floor, cold.wall - floor):.2f}× "
+                      "the work of the first build.")
         failed = any(r.error for r in results) or (a.peers and PEERS_PY.exists() and not peers)
         return 1 if failed else 0
     finally:

@@ -107,3 +107,26 @@ def test_quick_peers_job_end_to_end(tmp_path):
     assert float(cells[2]) > 0
     assert "## Targets" in p.stdout
     assert (out / "peers-job" / "atlas.pdf").is_file()
+
+
+def test_own_bytes_count_a_page_content_and_not_the_shared_font(tmp_path):
+    """An empty page with text adds little to the atlas; the font it shares with the others is not its own."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from papermap.render.fonts import FONT, register
+
+    register()
+    path = tmp_path / "three.pdf"
+    c = Canvas(str(path))
+    for lines in (0, 0, 3000):
+        c.setFont(FONT, 12)
+        c.drawString(50, 800, "給水所 / Drinking water")
+        for i in range(lines):
+            c.line(i % 500, 0, 500 - i % 500, 800)
+        c.showPage()
+    c.save()
+    own = rb.page_own_bytes(path)
+    standalone = [size for size, _ in rb.pdf_page_sizes(path)]
+    assert len(own) == 3 and own[0] < 1500 and own[2] > 10 * own[0]
+    assert standalone[0] > own[0] + 3000        # the standalone copy carries the font subset too
+    assert sum(own) < path.stat().st_size
