@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Callable
 
 Measure = Callable[[str, float], float]
@@ -68,7 +69,13 @@ def wrap(text: str, width: float, size: float, measure: Measure) -> list[str]:
     """``text`` broken into lines no wider than ``width`` at ``size``; newlines are kept."""
     if text == " ".join(text.split()) and measure(text, size) <= width:
         return [text] if text else []   # most cells: one line, single spaces only
-    return break_lines(text, width, size, measure)
+    return list(_broken(text, width, size, measure))
+
+
+@lru_cache(maxsize=4096)
+def _broken(text: str, width: float, size: float, measure: Measure) -> tuple[str, ...]:
+    """Long texts recur row after row in a table ("？ 未確認 not checked"): break each once."""
+    return tuple(break_lines(text, width, size, measure))
 
 
 def break_lines(text: str, width: float, size: float, measure: Measure) -> list[str]:

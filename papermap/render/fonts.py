@@ -11,7 +11,7 @@ import importlib.util
 import operator
 import os
 import pickle
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from types import FunctionType
 from weakref import WeakKeyDictionary
@@ -85,6 +85,7 @@ def _load(path: Path, cache_dir: Path) -> TTFont:
     return font
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str, size: float) -> float:
-    """Width of ``text`` in points at ``size``."""
+    """Width of ``text`` in points at ``size``; tables and legends ask for the same words again and again."""
     return pdfmetrics.stringWidth(text, register(), size)
