@@ -95,14 +95,9 @@ def poi_keys_of(cfg: Config, categories: Categories) -> list[str]:
     return sorted(osm_poi_keys(categories)) if cfg.osm_points else []
 
 
-def art_place(cfg: Config, style: Style, poi_keys: list[str]) -> tuple[Path, str]:
+def art_place(cfg: Config, style: Style, poi_keys: list[str], cache_dir: Path) -> tuple[Path, str]:
     """Where the drawn basemap is kept: keyed by the data, the style, the code and the page settings."""
-    from papermap.sources.cache import default_cache_dir
-
-    if not Path(cfg.osm).is_file():
-        raise InputError("OSM file not found", file=str(cfg.osm))
-    folder = (cfg.cache_dir or default_cache_dir()) / "art"
-    return folder, artcache.art_key(Path(cfg.osm), style.path, {
+    return cache_dir / "art", artcache.art_key(Path(cfg.osm), style.path, {
         "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
         "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys)})
 
@@ -119,14 +114,12 @@ def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> 
     return known
 
 
-def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, categories: Categories,
-              progress: Progress | None = None, use_cache: bool = True) -> tuple[AtlasArt, bool]:
-    """The drawn basemap for every cell: from the cache when the same data, style and pages were
-    drawn before, else read, projected and drawn (in parallel) and cached."""
-    poi_keys = poi_keys_of(cfg, categories)
-    folder, key = art_place(cfg, style, poi_keys)
-    if use_cache:
-        art = artcache.load(folder, key)
+def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, poi_keys: list[str],
+              place: tuple[Path, str] | None, progress: Progress | None = None) -> tuple[AtlasArt, bool]:
+    """The drawn basemap for every cell: from the cache at ``place`` when the same data, style and
+    pages were drawn before, else read, projected and drawn (in parallel) and cached there."""
+    if place:
+        art = artcache.load(*place)
         if art is not None:
             _say(progress, "basemap unchanged: using the cached drawing")
             return art, True
@@ -150,8 +143,8 @@ def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, categories: Categor
                    data_date=basemap.data_date.isoformat() if basemap.data_date else None,
                    source=Path(cfg.osm).name, cells=cell_art, overview_window=window,
                    overview_ops=page_ops(basemap, style, Viewport(window, frame)), pois=raw.pois)
-    if use_cache:
-        artcache.store(folder, key, art)
+    if place:
+        artcache.store(*place, art)
     return art, False
 
 
@@ -164,14 +157,18 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     style = load_style(cfg.style, cfg.mono)
     sheet = sheet_layout(cfg.paper, cfg.orientation)
     categories = load_categories()
+    if not Path(cfg.osm).is_file():
+        raise InputError("OSM file not found", file=str(cfg.osm))
+    cache_dir = None
     if use_cache:
         from papermap.sources.cache import default_cache_dir
 
-        register(cfg.cache_dir or default_cache_dir())
-    else:
-        register()
+        cache_dir = cfg.cache_dir or default_cache_dir()
+    register(cache_dir)
+    poi_keys = poi_keys_of(cfg, categories)
+    place = art_place(cfg, style, poi_keys, cache_dir) if cache_dir else None
 
-    art, report.art_cached = atlas_art(cfg, style, sheet, categories, progress, use_cache)
+    art, report.art_cached = atlas_art(cfg, style, sheet, poi_keys, place, progress)
     relief = load_relief(cfg, categories, art.pois, warn=report.warnings.append)
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
@@ -215,7 +212,6 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     payloads = {p.number: qr_payload(str(p.number), page_bbox(p.window, to_lonlat), date_text, cfg.qr_url)
                 for p in pages}
     payloads[0] = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
-    place = art_place(cfg, style, poi_keys_of(cfg, categories)) if use_cache else None
     codes = qr_codes(list(payloads.values()), place, cfg.jobs)
     sheets = []
     index: dict[str, list[int]] = {}

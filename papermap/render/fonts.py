@@ -37,21 +37,17 @@ def font_path() -> Path:
     return Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
 
 
-_REGISTERED: list[str] = []
-
-
 def register(cache_dir: Path | None = None) -> str:
     """Register the font with reportlab once per process; returns its name.
 
     Parsing the 6 MB font takes reportlab ~0.15 s, a tenth of a refresh; with ``cache_dir`` the
     parsed font is kept there and loaded in a few milliseconds next time.
     """
-    if not _REGISTERED:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
         path = font_path()
         if not path.is_file():
             raise PapermapError(f"font file not found: {path}")
         pdfmetrics.registerFont(_load(path, cache_dir) if cache_dir else TTFont(FONT, str(path)))
-        _REGISTERED.append(FONT)
     return FONT
 
 

@@ -35,6 +35,12 @@ class MapSheet:
     qr: QrMatrix
 
 
+def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, number: int | None = None) -> Mark:
+    """The symbol of a point of kind ``cat_id`` at (x, y)."""
+    cat = categories.by_id[cat_id]
+    return Mark(cat.shape, cat.colour, cat.mono, x, y, size, number)
+
+
 def _footer(c: Canvas, sheet: SheetLayout, info: draw.SheetText, scale: int, legend: list[LegendEntry],
             qr: QrMatrix, mono: bool) -> None:
     f = footer_layout(sheet.footer)
@@ -54,9 +60,8 @@ def draw_map_sheet(c: Canvas, sheet: SheetLayout, style: Style, ms: MapSheet, ca
     draw.draw_labels(c, ms.art.labels, style["labels"])
     draw_leaders(c, ms.symbols)
     size = _symbol_pt()
-    cats = [categories.by_id[ms.categories_of[p.key]] for p in ms.symbols if not p.shared]
-    draw_symbols(c, [Mark(cat.shape, cat.colour, cat.mono, p.x, p.y, size, p.number)
-                     for cat, p in zip(cats, (p for p in ms.symbols if not p.shared))], mono)
+    draw_symbols(c, [_mark(categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
+                     for p in ms.symbols if not p.shared], mono)
     draw.draw_frame(c, sheet, style["frame"])
     draw.draw_tabs(c, neighbour_tabs(sheet.map, ms.page.neighbours))
     draw.draw_header(c, sheet, info, str(ms.page.number), "page")
@@ -76,9 +81,7 @@ def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage
     mono = style.name == "mono"
 
     def symbols(cv: Canvas, placed: list[tuple[TableRow, float, float]], size: float) -> None:
-        cats = [categories.by_id[row.category] for row, _, _ in placed]
-        draw_symbols(cv, [Mark(cat.shape, cat.colour, cat.mono, x, y, size, row.number)
-                          for cat, (row, x, y) in zip(cats, placed)], mono)
+        draw_symbols(cv, [_mark(categories, row.category, x, y, size, row.number) for row, x, y in placed], mono)
 
     body = sheet.printable
     top = (sheet.header.y - 2) * MM
@@ -104,9 +107,7 @@ def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, g
     p = c.beginPath()
     p.rect(m.x * MM, m.y * MM, m.w * MM, m.h * MM)
     c.clipPath(p, stroke=0, fill=0)
-    cats = [categories.by_id[cat_id] for cat_id, _, _ in dots]
-    draw_symbols(c, [Mark(cat.shape, cat.colour, cat.mono, x, y, 3.5 * MM)
-                     for cat, (_, x, y) in zip(cats, dots)], mono)
+    draw_symbols(c, [_mark(categories, cat_id, x, y, 3.5 * MM) for cat_id, x, y in dots], mono)
     c.restoreState()
     draw.draw_page_grid(c, grid_rects)
     draw.draw_frame(c, sheet, style["frame"])

@@ -28,14 +28,13 @@ def draw_qr(c: Canvas, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: floa
     if size_pt < need - 1e-6:
         raise ValueError(f"this QR code must be at least {need / MM:.1f} mm wide (18 mm and "
                          f"{MIN_MODULE_MM} mm modules), not {size_pt / MM:.1f} mm")
-    rows = matrix
-    module = size_pt / (len(rows) + 2 * QUIET_ZONE)
+    module = size_pt / (len(matrix) + 2 * QUIET_ZONE)
     c.saveState()
     c.setFillColor(white)
     c.rect(x_pt, y_pt, size_pt, size_pt, stroke=0, fill=1)
     path = c.beginPath()
     top = y_pt + size_pt - QUIET_ZONE * module
-    for r, row in enumerate(rows):
+    for r, row in enumerate(matrix):
         y = top - (r + 1) * module
         col = 0
         while col < len(row):

@@ -3,7 +3,6 @@ grey photocopy still tells water from a shelter; fills only add to that, never r
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -158,9 +157,6 @@ def draw_symbol(c: Canvas, shape: str, x: float, y: float, size_pt: float, colou
     draw_symbols(c, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
 
 
-_FORMS: "weakref.WeakKeyDictionary[Canvas, set[str]]" = weakref.WeakKeyDictionary()
-
-
 def _symbol_form(c: Canvas, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
     """The name of this symbol's form in ``c``'s document, defining it on first use."""
     if shape not in SHAPES:
@@ -168,13 +164,11 @@ def _symbol_form(c: Canvas, shape: str, size_pt: float, colour_hex: str, mono_fi
     if mono and mono_fill not in MONO_GROUND:
         raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
     key = f"sym-{shape}-{size_pt:.2f}-" + (f"mono-{mono_fill}" if mono else colour_hex.lstrip("#"))
-    made = _FORMS.setdefault(c, set())
-    if key not in made:
+    if not c.hasForm(key):
         half = size_pt / 2 + 1
         c.beginForm(key, -half, -half, half, half)
         _shape(c, shape, shape_radius(size_pt), colour_hex, mono_fill, mono)
         c.endForm()
-        made.add(key)
     return key
 
 
