@@ -11,7 +11,8 @@ import pytest
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.pdfgen.canvas import Canvas
 
-from papermap.layout.symbols import SYMBOL_MM, place_symbols, reading_order
+from papermap.layout.symbols import (MAX_SHIFT, SYMBOL_MM, _EPS, SymbolPlacement, _offsets, _share,
+                                     place_symbols, reading_order)
 from papermap.render.symbols import MONO_GROUND, SHAPES, draw_leaders, draw_symbol, number_colour
 from papermap.settings import MM
 from pdfcheck import render
@@ -147,6 +148,41 @@ def test_ten_thousand_points_finish_and_share_numbers_without_dropping_any():
     placements = place_symbols(items, SIZE, frame, obstacles)
     _check_invariants(items, placements, SIZE, frame, obstacles)
     assert any(p.shared for p in placements)
+
+
+def _place_by_the_rules(items, size, frame, obstacles):
+    """The placement rules done the obvious way: every candidate spot against every placed
+    symbol and obstacle, nearest spot first."""
+    x0, y0, x1, y1 = frame
+    h = size / 2
+    placed, waiting = [], []
+    for i in reading_order(items, size, y1):
+        key, tx, ty = items[i]
+        for dx, dy in _offsets(size, MAX_SHIFT * size).tolist():
+            x, y = min(max(tx + dx, x0 + h), x1 - h), min(max(ty + dy, y0 + h), y1 - h)
+            if any(abs(x - p.x) < size - _EPS and abs(y - p.y) < size - _EPS for p in placed):
+                continue
+            if any(x - h < o[2] - _EPS and x + h > o[0] + _EPS and y - h < o[3] - _EPS and y + h > o[1] + _EPS
+                   for o in obstacles):
+                continue
+            placed.append(SymbolPlacement(key, len(placed) + 1, x, y, tx, ty))
+            break
+        else:
+            waiting.append((key, tx, ty))
+    return _share(placed, waiting)
+
+
+@pytest.mark.parametrize("seed,n,spread", [(1, 40, 60.0), (2, 400, 200.0), (3, 700, 300.0), (4, 500, 40.0)])
+def test_fast_placement_follows_the_rules_exactly(seed, n, spread):
+    """place_symbols skips most spot tests with a raster of taken ground; it must place every
+    symbol exactly where testing every spot against every symbol would."""
+    frame = (20.0, 30.0, 320.0, 430.0)
+    rnd = random.Random(seed)
+    items = [(f"p{i}", min(max(rnd.gauss(170, spread), 20.0), 320.0), min(max(rnd.gauss(230, spread), 30.0), 430.0))
+             for i in range(n)]   # a page's points are inside its frame; the crowd piles up at its edges
+    items += [(f"grid{i}", 20.0 + (i % 15) * SIZE / 2, 30.0 + (i // 15) * SIZE) for i in range(60)]
+    obstacles = [(100.0, 400.0, 200.0, 430.0), (20.0, 100.0, 40.0, 180.0)]
+    assert place_symbols(items, SIZE, frame, obstacles) == _place_by_the_rules(items, SIZE, frame, obstacles)
 
 
 def test_frame_too_small_or_full_is_an_error():

@@ -65,39 +65,70 @@ def reading_order(items: list[tuple[str, float, float]], size_pt: float, top: fl
 
 
 class _Taken:
-    """Placed symbol centres hashed into cells ``reach`` wide: the 3 x 3 cells around a point
-    hold every symbol that can collide with any of its candidate spots."""
+    """The placed symbols, kept two ways for the one question asked of them, "is this spot free?".
 
-    def __init__(self, reach: float):
-        self.reach = reach
+    Centres are hashed into cells ``reach`` wide, so the 3 x 3 cells around a point hold every
+    symbol that can collide with any of its candidate spots. And a raster of the frame, cells an
+    sixteenth of a symbol wide, marks the cells where no symbol centre can go any more: on a crowded
+    page most candidates fall in one, so only the few left need the exact test.
+    """
+
+    def __init__(self, reach: float, size: float, frame: Box):
+        self.reach, self.size = reach, size
         self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        self.res = size / 16
+        self.x0, self.y0 = frame[0], frame[1]
+        self.cols = int((frame[2] - frame[0]) / self.res) + 1
+        self.full = np.zeros((int((frame[3] - frame[1]) / self.res) + 1) * self.cols, dtype=bool)
 
-    def _cell(self, x: float, y: float) -> tuple[int, int]:
-        return math.floor(x / self.reach), math.floor(y / self.reach)
+    def raster_index(self, xy: np.ndarray) -> np.ndarray:
+        """Flat raster cell of each centre in ``xy`` (..., 2), all inside the frame."""
+        i = ((xy[..., 1] - self.y0) / self.res).astype(np.intp)
+        return i * self.cols + ((xy[..., 0] - self.x0) / self.res).astype(np.intp)
 
     def add(self, x: float, y: float) -> None:
-        self.cells.setdefault(self._cell(x, y), []).append((x, y))
+        reach, size, res = self.reach, self.size, self.res
+        self.cells.setdefault((math.floor(x / reach), math.floor(y / reach)), []).append((x, y))
+        # raster cells lying wholly inside the open square around (x, y) that no other centre may
+        # enter; trimmed by a cell each side so rounding can never mark a free spot as taken
+        c0, c1 = math.floor((x - size - self.x0) / res) + 2, math.floor((x + size - self.x0) / res) - 1
+        r0, r1 = math.floor((y - size - self.y0) / res) + 2, math.floor((y + size - self.y0) / res) - 1
+        grid = self.full.reshape(-1, self.cols)
+        grid[max(r0, 0):max(r1, 0), max(c0, 0):max(c1, 0)] = True
 
-    def near(self, x: float, y: float) -> np.ndarray:
-        i, j = self._cell(x, y)
-        found = [c for di in (-1, 0, 1) for dj in (-1, 0, 1) for c in self.cells.get((i + di, j + dj), ())]
-        return np.array(found, dtype=float).reshape(-1, 2)
+    def near(self, x: float, y: float) -> list[tuple[float, float]]:
+        i, j = math.floor(x / self.reach), math.floor(y / self.reach)
+        return [c for di in (-1, 0, 1) for dj in (-1, 0, 1) for c in self.cells.get((i + di, j + dj), ())]
+
+    def first_free(self, cands: np.ndarray, cells: np.ndarray, blocked: np.ndarray, x: float, y: float) -> int | None:
+        """Index of the first candidate centre (their raster ``cells``) whose box hits no placed
+        box and is not ``blocked`` by an obstacle; (x, y) is the point the candidates surround."""
+        todo = np.flatnonzero(~(self.full[cells] | blocked))
+        if not len(todo):
+            return None
+        near = self.near(x, y)
+        if not near:
+            return int(todo[0])
+        lim = self.size - _EPS
+        cx, cy = cands[todo[0]].tolist()
+        if all(abs(cx - nx) >= lim or abs(cy - ny) >= lim for nx, ny in near):
+            return int(todo[0])   # on a page with room, most symbols sit on their point
+        nb = np.array(near, dtype=float)
+        left = cands[todo]
+        hit = ((np.abs(left[:, None, 0] - nb[None, :, 0]) < lim)
+               & (np.abs(left[:, None, 1] - nb[None, :, 1]) < lim)).any(axis=1)
+        free = np.flatnonzero(~hit)
+        return int(todo[free[0]]) if len(free) else None
 
 
-def _first_free(cands: np.ndarray, size: float, near: np.ndarray, obstacles: np.ndarray) -> int | None:
-    """Index of the first candidate centre whose box hits no placed box and no obstacle."""
+def _obstacle_hits(cands: np.ndarray, size: float, obstacles: np.ndarray) -> np.ndarray:
+    """For candidate centres (..., 2): True where the symbol box would overlap an obstacle box."""
     h = size / 2
-    hit = np.zeros(len(cands), dtype=bool)
-    if len(near):
-        hit |= ((np.abs(cands[:, None, 0] - near[None, :, 0]) < size - _EPS)
-                & (np.abs(cands[:, None, 1] - near[None, :, 1]) < size - _EPS)).any(axis=1)
-    if len(obstacles):
-        hit |= ((cands[:, None, 0] - h < obstacles[None, :, 2] - _EPS)
-                & (cands[:, None, 0] + h > obstacles[None, :, 0] + _EPS)
-                & (cands[:, None, 1] - h < obstacles[None, :, 3] - _EPS)
-                & (cands[:, None, 1] + h > obstacles[None, :, 1] + _EPS)).any(axis=1)
-    free = np.flatnonzero(~hit)
-    return int(free[0]) if len(free) else None
+    hit = np.zeros(cands.shape[:-1], dtype=bool)
+    for ox0, oy0, ox1, oy1 in obstacles.tolist():   # page furniture: a handful of boxes
+        hit |= ((cands[..., 0] - h < ox1 - _EPS) & (cands[..., 0] + h > ox0 + _EPS)
+                & (cands[..., 1] - h < oy1 - _EPS) & (cands[..., 1] + h > oy0 + _EPS))
+    return hit
 
 
 def place_symbols(items: list[tuple[str, float, float]], size_pt: float, frame_pt: Box,
@@ -116,23 +147,23 @@ def place_symbols(items: list[tuple[str, float, float]], size_pt: float, frame_p
         return []
     reach = MAX_SHIFT * size_pt if max_shift is None else max_shift
     offsets = _offsets(size_pt, reach)
-    lo, hi = np.array([x0 + h, y0 + h]), np.array([x1 - h, y1 - h])
-    obs = np.array(list(obstacles), dtype=float).reshape(-1, 4)
-    taken = _Taken(max(reach, size_pt) + size_pt)
+    order = reading_order(items, size_pt, y1)
+    true_xy = np.array([items[i][1:] for i in order], dtype=float).reshape(-1, 2)
+    # every point's candidate spots and which of them obstacles block, worked out for all at once
+    cands = np.clip(true_xy[:, None, :] + offsets[None, :, :], [x0 + h, y0 + h], [x1 - h, y1 - h])
+    blocked = _obstacle_hits(cands, size_pt, np.array(list(obstacles), dtype=float).reshape(-1, 4))
+    taken = _Taken(max(reach, size_pt) + size_pt, size_pt, frame_pt)
+    cells = taken.raster_index(cands)
 
     placed: list[SymbolPlacement] = []
     waiting: list[tuple[str, float, float]] = []
-    for i in reading_order(items, size_pt, y1):
+    for n, i in enumerate(order):
         key, tx, ty = items[i]
-        cands = np.clip(np.array([tx, ty]) + offsets, lo, hi)
-        window = (tx - reach - size_pt, ty - reach - size_pt, tx + reach + size_pt, ty + reach + size_pt)
-        near_obs = obs[(obs[:, 0] < window[2]) & (obs[:, 2] > window[0])
-                       & (obs[:, 1] < window[3]) & (obs[:, 3] > window[1])]
-        k = _first_free(cands, size_pt, taken.near(tx, ty), near_obs)
+        k = taken.first_free(cands[n], cells[n], blocked[n], tx, ty)
         if k is None:
             waiting.append((key, tx, ty))
             continue
-        x, y = (float(v) for v in cands[k])
+        x, y = cands[n, k].tolist()
         taken.add(x, y)
         placed.append(SymbolPlacement(key, len(placed) + 1, x, y, tx, ty))
     if waiting and not placed:
