@@ -172,7 +172,7 @@ def _place_by_the_rules(items, size, frame, obstacles):
     return _share(placed, waiting)
 
 
-@pytest.mark.parametrize("seed,n,spread", [(1, 40, 60.0), (2, 400, 200.0), (3, 700, 300.0), (4, 500, 40.0)])
+@pytest.mark.parametrize("seed,n,spread", [(1, 40, 60.0), (2, 250, 200.0), (3, 350, 300.0), (4, 300, 40.0)])
 def test_fast_placement_follows_the_rules_exactly(seed, n, spread):
     """place_symbols skips most spot tests with a raster of taken ground; it must place every
     symbol exactly where testing every spot against every symbol would."""
