@@ -10,10 +10,12 @@ from typing import NamedTuple
 import shapely
 
 from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.symbols import SymbolPlacement
-from papermap.render.fonts import register, text_width
+from papermap.render.fonts import text_width
+from papermap.render.text import Run, draw_texts
 from papermap.settings import MIN_FONT_PT
 
 OUTLINE_PT = 0.5
@@ -141,10 +143,9 @@ def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
     numbers = []
     for m in marks:
         name = _symbol_form(c, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono)
-        c.saveState()
-        c.translate(m.x, m.y)
+        c.addLiteral(f"q 1 0 0 1 {fp_str(m.x, m.y)} cm")   # q/Q around, so the canvas's own state is untouched
         c.doForm(name)
-        c.restoreState()
+        c.addLiteral("Q")
         if m.number is not None:
             numbers.append(m)
     if numbers:
@@ -244,26 +245,14 @@ def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
             colour = black
         else:
             colour = number_colour(MONO_GROUND[m.mono_fill] if mono else HexColor(m.colour_hex))
-        placed.append((cx - w / 2, cy - size * DIGIT_HEIGHT / 2, text, size, scale, colour))
+        placed.append(Run(cx - w / 2, cy - size * DIGIT_HEIGHT / 2, text, size, scale, colour))
     c.saveState()
     c.setFillColor(white)
     c.drawPath(tags, stroke=0, fill=1)
     c.setStrokeColor(black)
     c.setLineWidth(0.3)
     c.drawPath(framed, stroke=1, fill=1)
-    t = c.beginText()
-    font, state = register(), (None, None, None)
-    for x, y, text, size, scale, colour in placed:
-        if state[0] != size:
-            t.setFont(font, size)
-        if state[1] != scale:
-            t.setHorizScale(scale)
-        if state[2] != colour:
-            t.setFillColor(colour)
-        state = (size, scale, colour)
-        t.setTextOrigin(x, y)
-        t.textOut(text)
-    c.drawText(t)
+    draw_texts(c, placed)
     c.restoreState()
 
 

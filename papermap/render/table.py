@@ -11,7 +11,8 @@ from reportlab.lib.colors import Color, black, white
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.table import BADGE_PAD, PAD, TableChunk, TableRow
-from papermap.render.fonts import register, text_width
+from papermap.render.fonts import text_width
+from papermap.render.text import Run, draw_texts
 
 GRID_PT = 0.3
 BORDER_PT = 0.6
@@ -84,15 +85,4 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
 
 def _draw_texts(c: Canvas, texts: list[tuple[float, float, str, float, bool]]) -> None:
     """Every cell's text in one text object: black, and white where it sits on a badge."""
-    t = c.beginText()
-    size = colour = None
-    for x, y, text, text_size, on_badge in texts:
-        if text_size != size:
-            t.setFont(register(), text_size)
-            size = text_size
-        if on_badge != colour:
-            t.setFillColor(white if on_badge else black)
-            colour = on_badge
-        t.setTextOrigin(x, y)
-        t.textOut(text)
-    c.drawText(t)
+    draw_texts(c, [Run(x, y, text, size, 100.0, white if on_badge else black) for x, y, text, size, on_badge in texts])
