@@ -10,10 +10,10 @@ from typing import NamedTuple
 import shapely
 
 from reportlab.lib.colors import Color, HexColor, black, white
-from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.symbols import SymbolPlacement
+from papermap.render import forms
 from papermap.render.fonts import text_width
 from papermap.render.text import Run, draw_texts
 from papermap.settings import MIN_FONT_PT
@@ -143,9 +143,7 @@ def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
     numbers = []
     for m in marks:
         name = _symbol_form(c, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono)
-        c.addLiteral(f"q 1 0 0 1 {fp_str(m.x, m.y)} cm")   # q/Q around, so the canvas's own state is untouched
-        c.doForm(name)
-        c.addLiteral("Q")
+        forms.place(c, name, m.x, m.y)
         if m.number is not None:
             numbers.append(m)
     if numbers:
@@ -228,32 +226,28 @@ def _number_fit(shape: str, r: float, text: str) -> tuple[float, float, float, f
     return MIN_FONT_PT, 100.0, _NUMBER_Y[shape], text_width(text, MIN_FONT_PT), True
 
 
+@lru_cache(maxsize=256)
+def _fill_number_colour(colour_hex: str, mono_fill: str, mono: bool) -> Color:
+    return number_colour(MONO_GROUND[mono_fill] if mono else HexColor(colour_hex))
+
+
 def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
-    """Every mark's number: white tags first (one path), then the figures (one text object)."""
+    """Every mark's number: white tags first (a form per tag width), then the figures (one text object)."""
     placed = []
-    tags = c.beginPath()
-    framed = c.beginPath()
     for m in marks:
         r = shape_radius(m.size_pt)
         text = str(m.number)
         size, scale, dy, w, overflow = _number_fit(m.shape, round(r, 3), text)
         cx, cy = m.x, m.y + dy * r
-        tagged = mono and m.mono_fill in PATTERNS
-        if tagged or overflow:
+        if overflow or (mono and m.mono_fill in PATTERNS):
             # a tag wider than the shape gets its own thin border; inside a pattern it needs none
-            (framed if overflow else tags).roundRect(cx - w / 2 - 1.2, cy - size * 0.5, w + 2.4, size, 1.2)
+            forms.place(c, forms.rounded_box(c, w + 2.4, size, 1.2, white, 0.3 if overflow else 0.0),
+                        cx - w / 2 - 1.2, cy - size * 0.5)
             colour = black
         else:
-            colour = number_colour(MONO_GROUND[m.mono_fill] if mono else HexColor(m.colour_hex))
+            colour = _fill_number_colour(m.colour_hex, m.mono_fill, mono)
         placed.append(Run(cx - w / 2, cy - size * DIGIT_HEIGHT / 2, text, size, scale, colour))
-    c.saveState()
-    c.setFillColor(white)
-    c.drawPath(tags, stroke=0, fill=1)
-    c.setStrokeColor(black)
-    c.setLineWidth(0.3)
-    c.drawPath(framed, stroke=1, fill=1)
     draw_texts(c, placed)
-    c.restoreState()
 
 
 def draw_leaders(c: Canvas, placements: Iterable[SymbolPlacement]) -> None:

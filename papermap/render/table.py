@@ -11,6 +11,7 @@ from reportlab.lib.colors import Color, black, white
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.table import BADGE_PAD, PAD, TableChunk, TableRow
+from papermap.render import forms
 from papermap.render.fonts import text_width
 from papermap.render.text import Run, draw_texts
 
@@ -37,7 +38,7 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
     c.saveState()
 
     grounds = {HEADER_GREY: c.beginPath(), CLOSED_GREY: c.beginPath()}
-    badges = c.beginPath()
+    badges: list[tuple[str, float, float]] = []   # (form, x, y): drawn over the grounds
     texts: list[tuple[float, float, str, float, bool]] = [   # x, baseline, text, size, on a badge
         (x_pt + PAD, y_top_pt - line.baseline, line.text, line.size, False) for line in chunk.heading]
     for laid, row_top in rows:
@@ -49,14 +50,16 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
                 left = x_pt + col.x + PAD
                 if line.badge:
                     w = text_width(line.text, line.size) + 2 * BADGE_PAD
-                    badges.roundRect(left, row_top - line.baseline - line.size * 0.22, w, line.size * 1.1, 1.0)
+                    badges.append((forms.rounded_box(c, w, line.size * 1.1, 1.0, black),
+                                   left, row_top - line.baseline - line.size * 0.22))
                     left += BADGE_PAD
                 texts.append((left, row_top - line.baseline, line.text, line.size, line.badge))
     for colour, path in grounds.items():
         c.setFillColor(colour)
         c.drawPath(path, stroke=0, fill=1)
+    for form, x, y in badges:
+        forms.place(c, form, x, y)
     c.setFillColor(black)
-    c.drawPath(badges, stroke=0, fill=1)
     _draw_texts(c, texts)
 
     symbol_col = next(col for col in chunk.columns if col.key == "symbol")

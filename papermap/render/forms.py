@@ -1,0 +1,33 @@
+"""Drawings that recur many times per PDF, kept as forms: drawn once, then placed by reference.
+
+A symbol kind, a number tag of one width, a table row's number badge: on a table of thousands of
+rows each recurs hundreds of times, and a reference is a few bytes and one operator to write.
+"""
+from __future__ import annotations
+
+from reportlab.lib.colors import Color, black
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfgen.canvas import Canvas
+
+
+def place(c: Canvas, name: str, x: float, y: float) -> None:
+    """Draw form ``name`` with its origin at (x, y); q/Q around it leaves the canvas state alone."""
+    c.addLiteral(f"q 1 0 0 1 {fp_str(x, y)} cm")
+    c.doForm(name)
+    c.addLiteral("Q")
+
+
+def rounded_box(c: Canvas, w: float, h: float, radius: float, fill: Color, border_pt: float = 0.0) -> str:
+    """The form of a ``w`` x ``h`` rounded box with its lower-left corner at the origin, filled
+    and, when ``border_pt`` is set, outlined in black; defined in ``c``'s document on first use."""
+    w, h = round(w, 2), round(h, 2)
+    name = f"box-{w}-{h}-{radius}-{fill.hexval()[2:]}-{border_pt}"
+    if not c.hasForm(name):
+        pad = border_pt / 2 + 0.5
+        c.beginForm(name, -pad, -pad, w + pad, h + pad)
+        c.setFillColor(fill)
+        c.setStrokeColor(black)
+        c.setLineWidth(border_pt or 1)
+        c.roundRect(0, 0, w, h, radius, stroke=1 if border_pt else 0, fill=1)
+        c.endForm()
+    return name
