@@ -10,7 +10,8 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.furniture import say
-from papermap.layout.table import BADGE_PAD, CLOSED_MARK, OPEN_MARK, PAD, UNKNOWN_MARK, TableRow, layout_table
+from papermap.layout.table import (ASCENT, BADGE_PAD, CLOSED_MARK, LEADING, OPEN_MARK, PAD, UNKNOWN_MARK, Line,
+                                   TableRow, _columns, _row_cells, layout_table)
 from papermap.layout.text import NO_END, NO_START, break_lines, wrap
 from papermap.model.points import Point
 from papermap.render.fonts import font_path, text_width
@@ -157,3 +158,62 @@ def test_short_cells_wrap_as_the_full_line_breaker_would(seed):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
         width = rnd.choice([20.0, 60.0, 400.0])
         assert wrap(text, width, 7.5, text_width) == break_lines(text, width, 7.5, text_width), repr(text)
+
+
+def _cells_from_scratch(row: TableRow, columns, langs, name_pt: float, body_pt: float, max_h: float) -> tuple:
+    """A row's cells worked out the long way, nothing shared between rows: the wording, every
+    paragraph broken piece by piece, the lines stacked, and trailing lines dropped one at a time
+    until the cell fits."""
+    pick = {"ja": row.name or row.name_en, "en": row.name_en or row.name}
+    names = list(dict.fromkeys(n for n in (pick.get(lang, row.name) for lang in langs) if n))
+    mark = {"closed": CLOSED_MARK, "open": OPEN_MARK}.get(row.status, UNKNOWN_MARK)
+    status_key = row.status if row.status in ("open", "closed") else "unknown"
+    texts = {"number": [(str(row.number), name_pt, False)], "symbol": [],
+             "name": [(names[0] if names else "", name_pt, False)] + [(n, body_pt, False) for n in names[1:]],
+             "hours": [(row.hours, body_pt, False)],
+             "status": [(f"{mark} {say(status_key, langs, sep=' ')}", body_pt, row.status == "closed"),
+                        (row.status_text, body_pt, False), (row.notes, body_pt, False)],
+             "verified": [(row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}", body_pt, False)]}
+
+    def stacked(stack):
+        lines, y = [], PAD
+        for text, size, badge in stack:
+            lines.append(Line(text, size, y + size * ASCENT, badge))
+            y += size * LEADING
+        return tuple(lines), y + PAD
+
+    cells = []
+    for col in columns:
+        width = col.width - 2 * PAD
+        room = {False: width, True: width - 2 * BADGE_PAD}
+        stack = [(line, size, badge) for text, size, badge in texts[col.key] if text
+                 for line in break_lines(text, room[badge], size, text_width)]
+        if stacked(stack)[1] > max_h:
+            while len(stack) > 1 and stacked(stack)[1] > max_h:
+                stack = stack[:-1]
+            text, size, badge = stack[-1]
+            while text and text_width(text + "…", size) > room[badge]:
+                text = text[:-1]
+            stack[-1] = (text + "…", size, badge)
+        cells.append(stacked(stack))
+    return tuple(cells)
+
+
+@pytest.mark.parametrize("langs", [("ja", "en"), ("en", "ja"), ("en",), ("ja",)])
+@pytest.mark.parametrize("seed", range(4))
+def test_cells_laid_once_per_table_match_laying_every_row_from_scratch(seed, langs):
+    """Shared wording, cells remembered from row to row and the one-line number shortcut give
+    what working out each row on its own gives: cut cells, badges and numbers too wide included."""
+    rnd = random.Random(seed)
+    rows = [TableRow(rnd.choice([i + 1, 10 ** rnd.randint(0, 7)]), "water",
+                     rnd.choice(["", "給水所", "大宮湯", TEXTS[0][:rnd.randint(0, 40)]]),
+                     rnd.choice(["", "24時間", TEXTS[2]]), rnd.choice(["open", "closed", "unknown", "maybe", ""]),
+                     rnd.choice(["", "7/13から閉鎖"]), rnd.choice(["", *TEXTS]) * rnd.choice([0, 1, 3]),
+                     rnd.choice(["", "2024-01-05"]), rnd.choice(["", "Omiya-yu", "給水所", TEXTS[3]]))
+            for i in range(150)]
+    name_pt, body_pt, width = rnd.choice([(9.0, 7.5, 360.0), (9.0, 7.5, 520.0), (12.0, 7.0, 520.0)])
+    columns = _columns(rows[:5], width, text_width, name_pt, 12.0)   # later numbers may not fit their column
+    for max_h in (17.0, 45.0, 120.0, 700.0):
+        cells = _row_cells(columns, langs, name_pt, body_pt, max_h, text_width)
+        for row in rows:
+            assert cells(row) == _cells_from_scratch(row, columns, langs, name_pt, body_pt, max_h), row

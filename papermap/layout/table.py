@@ -4,8 +4,12 @@ through the ``measure(text, size)`` passed in; positions are in points from the 
 y growing downwards."""
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 
 from papermap.layout.furniture import say
 from papermap.layout.text import Measure, wrap
@@ -22,7 +26,7 @@ OPEN_MARK = "○"
 ELLIPSIS = "…"
 BADGE_PAD = 1.5      # a closed point's status is white on a black badge this much wider each side
 
-# (column key, share of the width left after the No. and symbol columns)
+# (column key, share of the width left after the No. and symbol columns); _row_cells makes cells in this order
 COLUMNS = (("name", 0.33), ("hours", 0.2), ("status", 0.33), ("verified", 0.14))
 
 
@@ -52,8 +56,9 @@ class TableRow:
         return cls(number, p.category, p.name, p.hours, p.status, p.status_text, p.notes, verified, p.name_en)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One printed line of a cell; a named tuple, as a table makes one for each line of every row."""
+
     text: str
     size: float
     baseline: float      # below the top of the row
@@ -61,6 +66,7 @@ class Line:
 
 
 Para = tuple[str, float, bool]   # (text, size, badge) before wrapping
+Cell = tuple[tuple[Line, ...], float]   # a cell's lines and the height they need, padding included
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,9 @@ class Column:
     width: float
 
 
-@dataclass(frozen=True)
-class LaidRow:
+class LaidRow(NamedTuple):
+    """One row as printed; a named tuple, as a table has thousands of them."""
+
     row: TableRow | None          # None for the header
     height: float
     cells: tuple[tuple[Line, ...], ...]   # one per column, in column order
@@ -106,30 +113,33 @@ def _room(width: float, badge: bool) -> float:
     return width - 2 * BADGE_PAD if badge else width
 
 
-def _stack(paragraphs: list[Para], width: float, measure: Measure) -> list[Para]:
-    return [(line, size, badge) for text, size, badge in paragraphs if text
-            for line in wrap(text, _room(width, badge), size, measure)]
+def _cell(paragraphs: tuple[Para, ...], width: float, max_h: float, measure: Measure) -> Cell:
+    """Paragraphs wrapped to ``width`` and stacked: the lines with their baselines, and the height."""
+    lines, y = [], PAD
+    for text, size, badge in paragraphs:
+        if text:
+            for line in wrap(text, _room(width, badge), size, measure):
+                lines.append(Line(line, size, y + size * ASCENT, badge))
+                y += size * LEADING
+    if y + PAD > max_h:
+        return _cut(lines, width, max_h, measure)
+    return tuple(lines), y + PAD
 
 
-def _lines(stack: list[Para]) -> tuple[tuple[Line, ...], float]:
-    """Baselines for stacked lines, and the cell height they need (padding included)."""
-    out, y = [], PAD
-    for text, size, badge in stack:
-        out.append(Line(text, size, y + size * ASCENT, badge))
-        y += size * LEADING
-    return tuple(out), y + PAD
-
-
-def _cap(stack: list[Para], max_h: float, width: float, measure: Measure) -> list[Para]:
-    """Drop trailing lines so the cell fits ``max_h``, and end the last one with … so the cut shows."""
-    if _lines(stack)[1] <= max_h:
-        return stack
-    while len(stack) > 1 and _lines(stack)[1] > max_h:
-        stack = stack[:-1]
-    text, size, badge = stack[-1]
-    while text and measure(text + ELLIPSIS, size) > _room(width, badge):
+def _cut(lines: list[Line], width: float, max_h: float, measure: Measure) -> Cell:
+    """A cell taller than ``max_h``: it keeps as many lines as fit (at least one), and the last
+    one kept ends with … so the cut shows."""
+    y, keep = PAD, 0
+    for line in lines:
+        if keep and y + line.size * LEADING + PAD > max_h:
+            break
+        y += line.size * LEADING
+        keep += 1
+    last = lines[keep - 1]
+    text = last.text
+    while text and measure(text + ELLIPSIS, last.size) > _room(width, last.badge):
         text = text[:-1]
-    return stack[:-1] + [(text + ELLIPSIS, size, badge)]
+    return (*lines[:keep - 1], last._replace(text=text + ELLIPSIS)), y + PAD
 
 
 def _columns(rows: list[TableRow], width: float, measure: Measure, name_pt: float,
@@ -147,30 +157,63 @@ def _columns(rows: list[TableRow], width: float, measure: Measure, name_pt: floa
     return tuple(cols)
 
 
-def _cell_texts(row: TableRow, langs: tuple[str, ...], name_pt: float, body_pt: float) -> dict[str, list[Para]]:
-    """What each cell says, as (paragraph, size) pairs, before wrapping."""
-    pick = {"ja": row.name or row.name_en, "en": row.name_en or row.name}
-    names = list(dict.fromkeys(n for n in (pick.get(lang, row.name) for lang in langs) if n))
-    name = [(names[0] if names else "", name_pt, False)] + [(n, body_pt, False) for n in names[1:]]
-    mark = {"closed": CLOSED_MARK, "open": OPEN_MARK}.get(row.status, UNKNOWN_MARK)
-    status_key = row.status if row.status in ("open", "closed") else "unknown"
-    status = [(f"{mark} {say(status_key, langs, sep=' ')}", body_pt, row.status == "closed"),
-              (row.status_text, body_pt, False), (row.notes, body_pt, False)]
-    verified = row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}"
-    return {"number": [(str(row.number), name_pt, False)], "symbol": [], "name": name,
-            "hours": [(row.hours, body_pt, False)], "status": status, "verified": [(verified, body_pt, False)]}
+def _row_cells(columns: tuple[Column, ...], langs: tuple[str, ...], name_pt: float, body_pt: float,
+               max_h: float, measure: Measure) -> Callable[[TableRow], tuple[Cell, ...]]:
+    """Lays out a row's cells, in column order, as ``_cell`` would. The status and "unverified"
+    wording is the same on every row of a table, and most rows share their hours, status and
+    verified cells, so the wording is put together once and each distinct one of those cells is
+    laid out once; every row has its own number, so that cell skips the general path."""
+    inner = {col.key: col.width - 2 * PAD for col in columns}
+    marks = {"open": OPEN_MARK, "closed": CLOSED_MARK, "unknown": UNKNOWN_MARK}
+    statuses = {key: (f"{mark} {say(key, langs, sep=' ')}", body_pt, key == "closed") for key, mark in marks.items()}
+    unverified = f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}"
+
+    def lay(key: str, *paragraphs: Para) -> Cell:
+        return _cell(paragraphs, inner[key], max_h, measure)
+
+    @cache
+    def name(ja: str, en: str) -> Cell:
+        names: list[str] = []       # one per language, each in its own script if the point has it
+        for lang in langs:
+            pick = (ja or en) if lang == "ja" else (en or ja) if lang == "en" else ja
+            if pick and pick not in names:
+                names.append(pick)
+        first, *more = names or [""]
+        return lay("name", (first, name_pt, False), *((n, body_pt, False) for n in more))
+
+    @cache
+    def hours(text: str) -> Cell:
+        return lay("hours", (text, body_pt, False))
+
+    @cache
+    def status(key: str, text: str, notes: str) -> Cell:
+        return lay("status", statuses.get(key, statuses["unknown"]), (text, body_pt, False), (notes, body_pt, False))
+
+    @cache
+    def verified(date: str) -> Cell:
+        return lay("verified", (date or unverified, body_pt, False))
+
+    symbol, number_w = lay("symbol"), inner["number"]
+    number_baseline, number_h = PAD + name_pt * ASCENT, PAD + name_pt * LEADING + PAD   # one line, as _cell stacks it
+
+    def number(n: int) -> Cell:
+        """A number has no spaces, so when it fits it is one line: ``wrap`` has nothing to check."""
+        text = str(n)
+        if measure(text, name_pt) <= number_w and number_h <= max_h:
+            return (Line(text, name_pt, number_baseline),), number_h
+        return _cell(((text, name_pt, False),), number_w, max_h, measure)
+
+    def cells(row: TableRow) -> tuple[Cell, ...]:
+        """In the order of ``_columns``."""
+        return (number(row.number), symbol, name(row.name, row.name_en), hours(row.hours),
+                status(row.status, row.status_text, row.notes), verified(row.verified))
+    return cells
 
 
-def _lay_row(texts: dict[str, list[Para]], columns: tuple[Column, ...], measure: Measure,
-             min_h: float, max_h: float, row: TableRow | None, shaded: bool) -> LaidRow:
-    cells, height = [], min_h
-    for col in columns:
-        inner = col.width - 2 * PAD
-        stack = _cap(_stack(texts[col.key], inner, measure), max_h, inner, measure)
-        lines, h = _lines(stack)
-        cells.append(lines)
-        height = max(height, h)
-    return LaidRow(row, height, tuple(cells), shaded)
+def _lay_row(cells: tuple[Cell, ...], min_h: float, row: TableRow | None, shaded: bool) -> LaidRow:
+    """The row as tall as its tallest cell, and at least ``min_h``."""
+    lines, heights = zip(*cells)
+    return LaidRow(row, max(min_h, *heights), lines, shaded)
 
 
 def layout_table(rows: list[TableRow], width_pt: float, first_height_pt: float, next_height_pt: float,
@@ -191,16 +234,17 @@ def layout_table(rows: list[TableRow], width_pt: float, first_height_pt: float, 
         return []
     rows = sorted(rows, key=lambda r: r.number)
     columns = _columns(rows, width_pt, measure, name_pt, symbol_pt)
-    heading = _stack([(continued_from(page_label, langs), body_pt, False)], width_pt - 2 * PAD, measure)
-    heading_lines, heading_h = _lines(heading)
-    header_texts: dict[str, list[Para]] = {"number": [("No.", body_pt, False)], "symbol": []}
-    header_texts |= {key: [(say(key, langs), body_pt, False)] for key, _ in COLUMNS}
-    header = _lay_row(header_texts, columns, measure, 0.0, next_height_pt, None, True)
+    heading_lines, heading_h = _cell(((continued_from(page_label, langs), body_pt, False),), width_pt - 2 * PAD,
+                                     math.inf, measure)
+    header_texts = {"number": (("No.", body_pt, False),), "symbol": ()}
+    header_texts |= {key: ((say(key, langs), body_pt, False),) for key, _ in COLUMNS}
+    header = _lay_row(tuple(_cell(header_texts[col.key], col.width - 2 * PAD, next_height_pt, measure)
+                            for col in columns), 0.0, None, True)
     room = next_height_pt - heading_h - header.height
     if room < symbol_pt + 2 * PAD:
         raise ValueError(f"continuation pages {next_height_pt:.0f} pt high leave no room for a row")
-    laid = [_lay_row(_cell_texts(r, langs, name_pt, body_pt), columns, measure, symbol_pt + 2 * PAD,
-                     room, r, r.status == "closed") for r in rows]
+    cells = _row_cells(columns, langs, name_pt, body_pt, room, measure)
+    laid = [_lay_row(cells(r), symbol_pt + 2 * PAD, r, r.status == "closed") for r in rows]
 
     chunks: list[TableChunk] = []
     current: list[LaidRow] = []
