@@ -196,3 +196,104 @@ def test_geojson_feature_id_and_non_point_geometry(tmp_path, cats):
     result = read_points(path, cats)
     assert [(p.source_id, p.id, p.lat) for p in result.points] == [("tap-7", "p:tap-7", 34.4), ("3", "p:3", 34.5)]
     assert [(p.where, p.field, p.fatal) for p in result.problems] == [("feature 2", "geometry", True)]
+
+
+# --- fast paths give what the full paths give -------------------------------------------------
+
+def _split_by_name(record):
+    """split_record as it was before rows were split by column positions: the reference."""
+    from papermap.sources.points.fields import _hit
+    from papermap.sources.points.text import is_clock_time
+
+    values = {str(h): ("" if raw is None else str(raw).strip()) for h, raw in record.items()}
+    by_field = {}
+    for header in values:
+        if hit := _hit(header):
+            by_field.setdefault(hit[0], []).append((hit[1], header))
+    fields, used = {}, set()
+    for name, found in by_field.items():
+        headers = [h for _, h in sorted(found, key=lambda item: item[0])]
+        found = [h for h in headers if not (name == "hours" and is_clock_time(values[h]))]
+        if not found:
+            continue
+        chosen = next((h for h in found if values[h]), None)
+        fields[name] = values[chosen] if chosen else ""
+        used.update(h for h in found if h == chosen or not values[h])
+    return fields, {h: v for h, v in values.items() if v and h not in used}
+
+
+_HEADERS = ["id", "番号", "no", "name", "名称", "名前", "name_en", "英語名", "category", "種別", "lat", "緯度", "lon",
+            "経度", "lng", "hours", "営業時間", "時間", "提供時間", "status", "状態", "notes", "備考", "メモ", "contact",
+            "電話", "verified", "タイムスタンプ", "住所", "address", "Name (English)", "ＬＡＴ"]
+_CELLS = ["", "", "x", "給水所 1", "9:00-17:00", "4:00:00 PM", "14:05", "１４：０５", "43.7", "open", "  ", "a b"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rows_split_by_column_as_by_header_name(seed):
+    """A file's rows are split by column positions planned once; short rows, long rows, repeated
+    headers and clock times under hours headers come out as splitting each row by name does."""
+    import random
+
+    from papermap.sources.points.fields import columns_for, split_record
+    rnd = random.Random(seed)
+    for _ in range(300):
+        header = tuple(rnd.choice(_HEADERS) for _ in range(rnd.randint(1, 10)))
+        columns = columns_for(header)
+        for _ in range(10):
+            cells = [rnd.choice(_CELLS).strip() for _ in range(rnd.randint(0, len(header) + 2))]
+            expected = _split_by_name(dict(zip(header, cells)))
+            assert columns.split(cells) == expected, (header, cells)
+            assert list(columns.split(cells)[1].items()) == list(expected[1].items())  # extra keeps column order
+            record = dict(zip(header, cells))
+            assert split_record(record) == expected
+            assert split_record({k: (None if v == "" else v) for k, v in record.items()}) == expected
+
+
+def test_plain_numbers_skip_normalising_but_read_the_same():
+    import random
+
+    from papermap.sources.points.record import _number, _number_text
+    samples = ["43.7", " 43.7 ", "-7.4", "1e1", "1_000", "nan", "inf", "-inf", "", "  ", "abc", "４３．７", "43.7°",
+               "\u300043.7", "٤٣.٧", "43,7", "1ｅ5", "0x10", "--1", "+.5", "5.", "\xa01\xa0", "1\u2003"]
+    rnd = random.Random(0)
+    alphabet = list("0123456789.-+e_ °") + ["\u3000", "\xa0", "４", "．", "ｅ", "n", "a", "i", "f"]
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 6))) for _ in range(3000)]
+    for text in samples:
+        assert repr(_number(text)) == repr(_number_text(text)), repr(text)
+
+
+def test_clean_text_skips_the_line_by_line_check_but_decodes_the_same():
+    import random
+    import re
+
+    from papermap.sources.points.csv import decode
+    unreadable = re.compile("[\ufffd\ue000-\uf8ff]")
+
+    def line_by_line(data):
+        candidates = []
+        for encoding in ("utf-8-sig", "cp932"):
+            text = data.decode(encoding, errors="replace")
+            bad = [n for n, line in enumerate(text.split("\n"), 1) if unreadable.search(line)]
+            if not bad:
+                return text, encoding, []
+            candidates.append((text, encoding, bad))
+        return min(candidates, key=lambda c: len(c[2]))
+
+    rnd = random.Random(0)
+    pieces = [b"a,b\n", b"\n", b"\r\n", "給水".encode(), "給水".encode("cp932"), b"\xff", b"\x81", b"\xef\xbb\xbf",
+              "\ufffd".encode(), "\ue000".encode()]
+    for _ in range(2000):
+        data = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        assert decode(data) == line_by_line(data), data
+
+
+def test_category_words_are_resolved_once_per_file_with_the_same_outcome(tmp_path, cats):
+    words = ["water", "給水", "お風呂", "ice cream", "ＷＡＴＥＲ", "トイレ", "謎"]
+    mapping = {"ice cream": "supplies"}
+    path = tmp_path / "p.csv"
+    path.write_text("name,lat,lon,category\n" + "".join(f"p{i},34.4,133.{i},{words[i % len(words)]}\n"
+                                                        for i in range(40)), encoding="utf-8")
+    result = read_points(path, cats, mapping)
+    expected = [cats.resolve(words[i % len(words)], mapping) or "other" for i in range(40)]
+    assert [p.category for p in result.points] == expected
+    assert [p.where for p in result.problems] == [str(i + 2) for i in range(40) if words[i % len(words)] == "謎"]

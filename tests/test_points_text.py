@@ -64,3 +64,38 @@ def test_tidy_shortcut_changes_nothing_the_full_tidy_would_change(seed):
     for _ in range(2000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
         assert tidy(text) == tidy_lines(text), repr(text)
+
+
+_PIECES = ["", " ", "\u3000", "9:00", "１０：００", "-17:00", "～", "24時間", "休み", "open", "closed", "開設中", "閉鎖",
+           "の可能性", "4:00:00 PM", "2018-07-10", "2018/7/9", "07/09", "14時", "年", "7月", "10日", "Z", "（", "）",
+           "(", ")", "/", "、", "給水所", "連絡先0848-20-8222"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_remembered_text_functions_answer_as_when_worked_out_afresh(seed):
+    """The lru_caches on pure text functions and on the builder's per-row text parts change nothing."""
+    from papermap.sources.points.record import _hours_and_status, _notes_and_contact
+    from papermap.sources.points.text import has_time, is_clock_time, normalise_hours, parse_datetime, parse_status
+    rnd = random.Random(seed)
+
+    def text():
+        return "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 4)))
+
+    for _ in range(500):
+        for fn in (has_time, parse_status, normalise_hours, is_clock_time, parse_datetime):
+            value = text()
+            assert fn(value) == fn.__wrapped__(value) == fn(value), (fn.__name__, value)
+        for fn in (_hours_and_status, _notes_and_contact):
+            args = tuple(text() for _ in range(4))
+            assert fn(*args) == fn.__wrapped__(*args) == fn(*args), (fn.__name__, args)
+
+
+def test_names_without_a_trailing_bracket_skip_the_bracket_pattern():
+    from papermap.sources.points.text import _TRAILING_BRACKET
+    rnd = random.Random(0)
+    for _ in range(5000):
+        name = "".join(rnd.choice(_PIECES + ["\n", " (x)", "（a）b"]) for _ in range(rnd.randint(0, 5)))
+        stripped = name.strip()
+        if not stripped.endswith((")", "）")):
+            assert _TRAILING_BRACKET.match(stripped) is None, repr(name)
+            assert split_name(name) == (stripped, "", "", "")

@@ -5,9 +5,13 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
+from functools import cache
+
+import numpy as np
 
 from papermap.model.points import Point
 
@@ -16,22 +20,31 @@ MIN_NAME_RATIO = 0.8
 _FILLABLE = ("name_en", "hours", "contact", "notes")  # blanks filled from older reports
 
 
-def _norm_name(name: str) -> str:
-    """Width, case, spaces and separators ignored: "尾道 みなと館" == "尾道みなと館", "ＵＲＡ" == "ura"."""
-    return re.sub(r"[\s・･·\-‐－_]+", "", unicodedata.normalize("NFKC", name).casefold())
-
-
+_SEPARATORS = str.maketrans("", "", "・･·-‐－_")  # dropped from names, as spaces are
 # numbers that tell neighbours apart: 第三公園 / 第一公園, 3号 / 4号, 1丁目; not the 三 of 三原市
 _NUMBERED = re.compile(r"第[一二三四五六七八九十百千\d]+|[一二三四五六七八九十百千\d]+(?:号|丁目|番|条|区)|\d+")
+
+_NameKey = tuple[str, tuple[str, ...]]
+
+
+def _name_key(name: str) -> _NameKey:
+    """What names are compared by: width, case, spaces and separators ignored ("尾道 みなと館" ==
+    "尾道みなと館", "ＵＲＡ" == "ura"), and the numbers in the name."""
+    norm = "".join(unicodedata.normalize("NFKC", name).casefold().split()).translate(_SEPARATORS)
+    return norm, tuple(_NUMBERED.findall(norm))
 
 
 def names_alike(a: str, b: str) -> bool:
     """Same name give or take spelling: one contains the other, or difflib similarity >= 0.8;
     never when both carry numbers that differ (新倉第一公園 and 新倉第三公園 are two parks)."""
-    na, nb = _norm_name(a), _norm_name(b)
+    return _keys_alike(_name_key(a), _name_key(b))
+
+
+def _keys_alike(a: _NameKey, b: _NameKey) -> bool:
+    """``names_alike`` for names already turned into keys (each name of a merge is keyed once)."""
+    (na, numbers_a), (nb, numbers_b) = a, b
     if not na or not nb:
         return na == nb
-    numbers_a, numbers_b = _NUMBERED.findall(na), _NUMBERED.findall(nb)
     if numbers_a and numbers_b and numbers_a != numbers_b:
         return False
     if min(len(na), len(nb)) >= 2 and (na in nb or nb in na):
@@ -50,6 +63,45 @@ def _freshness(p: Point) -> datetime:
     return p.verified if p.verified.tzinfo else p.verified.replace(tzinfo=timezone.utc)
 
 
+# a grid cell and the half of its neighbours it looks at; the other half look at it
+_FORWARD = ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+def _close_pairs(points: list[Point]) -> Iterator[tuple[int, int]]:
+    """Every pair (i, j), j < i, of points of one category at most MAX_DISTANCE_M apart.
+
+    Each point goes into a grid cell MAX_DISTANCE_M wide, so a close pair is in the same or
+    neighbouring cells. numpy finds all those candidates at once by looking cells up in the sorted
+    cell numbers (in Python that lookup was most of the merge's time); math.dist then decides.
+    """
+    if not points:
+        return
+    xy = [_xy(p) for p in points]
+    kinds: dict[str, int] = {}
+    kind = np.array([kinds.setdefault(p.category, len(kinds)) for p in points], dtype=np.int64)
+    where = np.array(xy)
+    cell = np.floor_divide(where, MAX_DISTANCE_M).astype(np.int64)  # floor_divide is Python's //
+    cell -= cell.min(axis=0) - 1  # every cell and its neighbours numbered from 0
+    columns, rows = cell.max(axis=0) + 2
+    number = (kind * columns + cell[:, 0]) * rows + cell[:, 1]  # one number per (category, cell)
+    order = np.argsort(number, kind="stable")
+    ordered = number[order]
+    for dx, dy in _FORWARD:
+        wanted = number + dx * rows + dy
+        start = np.searchsorted(ordered, wanted, "left")
+        count = np.searchsorted(ordered, wanted, "right") - start
+        i = np.repeat(np.arange(len(points)), count)
+        # point i's k-th candidate is order[start[i] + k]
+        j = order[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())]
+        if dx == dy == 0:
+            i, j = i[j < i], j[j < i]  # in one cell: each pair once, and not a point with itself
+        # np.hypot may differ from math.dist in the last bit, so it only makes a generous first cut
+        near = np.hypot(*(where[i] - where[j]).T) <= MAX_DISTANCE_M * (1 + 1e-9)
+        for a, b in zip(i[near].tolist(), j[near].tolist()):
+            if math.dist(xy[a], xy[b]) <= MAX_DISTANCE_M:
+                yield (a, b) if b < a else (b, a)
+
+
 def merge_duplicates(points: list[Point]) -> list[Point]:
     """One point per place: same category, names alike, within 50 m. The most recently verified report
     wins (the earliest listed on a tie); blanks in it are filled from the others, whose ids are kept in
@@ -62,24 +114,17 @@ def merge_duplicates(points: list[Point]) -> list[Point]:
             i = parent[i]
         return i
 
-    cells: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    xy = [_xy(p) for p in points]
-    for i, p in enumerate(points):
-        cx, cy = int(xy[i][0] // MAX_DISTANCE_M), int(xy[i][1] // MAX_DISTANCE_M)
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for j in cells.get((p.category, cx + dx, cy + dy), ()):
-                    if (math.dist(xy[i], xy[j]) <= MAX_DISTANCE_M and root(i) != root(j)
-                            and names_alike(p.name, points[j].name)):
-                        parent[root(i)] = root(j)
-        cells[(p.category, cx, cy)].append(i)
+    key = cache(_name_key)  # most names meet several neighbours
+    for i, j in _close_pairs(points):
+        # the later point's name first: difflib's ratio can differ when the two are swapped
+        if root(i) != root(j) and _keys_alike(key(points[i].name), key(points[j].name)):
+            parent[root(i)] = root(j)
 
+    # a group is met first at its first point, so the groups come out in the order of their first points
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(points)):
         groups[root(i)].append(i)
-    merged = [_merge([points[i] for i in members]) for members in groups.values()]
-    first = [min(members) for members in groups.values()]
-    return [p for _, p in sorted(zip(first, merged), key=lambda item: item[0])]
+    return [_merge([points[i] for i in members]) for members in groups.values()]
 
 
 def _merge(group: list[Point]) -> Point:

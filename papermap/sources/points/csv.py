@@ -9,7 +9,7 @@ from pathlib import Path
 
 from papermap.model.categories import Categories
 from papermap.model.points import ReadResult
-from papermap.sources.points.fields import field_for, split_record
+from papermap.sources.points.fields import columns_for, field_for
 from papermap.sources.points.record import PointBuilder, RawRecord
 
 _UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement or private-use characters
@@ -26,9 +26,9 @@ def decode(data: bytes) -> tuple[str, str, list[int]]:
     candidates = []
     for encoding in ("utf-8-sig", "cp932"):
         text = data.decode(encoding, errors="replace")
+        if not _UNREADABLE.search(text):
+            return text, encoding, []  # the usual clean file: no need to look line by line
         bad = [n for n, line in enumerate(text.split("\n"), 1) if _UNREADABLE.search(line)]
-        if not bad:
-            return text, encoding, []
         candidates.append((text, encoding, bad))
     return min(candidates, key=lambda c: len(c[2]))
 
@@ -38,24 +38,19 @@ class _Lines:
     the physical line each row started on (a quoted cell may span lines)."""
 
     def __init__(self, text: str):
-        self._lines = iter(io.StringIO(text, newline=""))  # only \r, \n, \r\n end a line, as for csv
-        self.number = 0
+        self._text = text
         self.row_start = 0
         self.at_row_start = True
 
     def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        while True:
-            line = next(self._lines)
-            self.number += 1
-            if self.at_row_start and line.lstrip().startswith("#"):
-                continue
+        # only \r, \n, \r\n end a line, as for csv
+        for number, line in enumerate(io.StringIO(self._text, newline=""), 1):
             if self.at_row_start:
-                self.row_start = self.number
+                if line.lstrip().startswith("#"):
+                    continue
+                self.row_start = number
                 self.at_row_start = False
-            return line
+            yield line
 
 
 def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
@@ -68,13 +63,13 @@ def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str
     for n in bad_lines:
         builder.problem(str(n), "", f"bytes that are neither UTF-8 nor Shift_JIS (read as {encoding}, "
                                     "unreadable characters shown as \ufffd)", fatal=False)
-    lines = _Lines(text)
-    delimiter = "\t" if _first_row(text).count("\t") > _first_row(text).count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = _next_row(reader, lines)
-    if header is None:
+    first_row = _first_row(text)
+    delimiter = "\t" if first_row.count("\t") > first_row.count(",") else ","
+    rows = _rows(text, delimiter)
+    first = next(rows, None)
+    if first is None:
         return builder.finish()
-    header_line = lines.row_start
+    header_line, header = first
     header = [h.strip() for h in header]
     known = {field_for(h) for h in header}
     for needed, label in (("lat", "緯度/lat/latitude"), ("lon", "経度/lon/lng/longitude")):
@@ -82,14 +77,16 @@ def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str
             builder.problem(str(header_line), needed, f"no {label} column in the header; found: {', '.join(header)}")
     if not {"lat", "lon"} <= known:
         return builder.finish()
-    while (row := _next_row(reader, lines)) is not None:
-        if not any(cell.strip() for cell in row):
+    columns = columns_for(tuple(header))
+    for line, row in rows:
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
             continue  # Excel writes trailing ",,,," rows
-        where = str(lines.row_start)
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+        where = str(line)
+        if any(cells[len(header):]):
             builder.problem(where, "", f"{len(row)} cells but the header has {len(header)}: extra cells ignored",
                             fatal=False)
-        fields, extra = split_record(dict(zip(header, row)))
+        fields, extra = columns.split(cells)
         builder.add(RawRecord(where=where, fallback_id=where, fields=fields, extra=extra))
     return builder.finish()
 
@@ -98,6 +95,9 @@ def _first_row(text: str) -> str:
     return next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
 
 
-def _next_row(reader: Iterator[list[str]], lines: _Lines) -> list[str] | None:
-    lines.at_row_start = True
-    return next(reader, None)
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV row with the physical line it starts on."""
+    lines = _Lines(text)
+    for row in csv.reader(lines, delimiter=delimiter):
+        yield lines.row_start, row
+        lines.at_row_start = True  # csv.reader reads no further than the row it returns

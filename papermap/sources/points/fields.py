@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from papermap.model.categories import fold
@@ -44,7 +45,7 @@ for _field, _names in ALIASES.items():
 
 @lru_cache(maxsize=1024)
 def _hit(header: str) -> tuple[str, int] | None:
-    """(Point field, rank among its names) for a header; every row asks again, so it is remembered."""
+    """(Point field, rank among its names) for a header; each new header set asks again, so it is remembered."""
     return _LOOKUP.get(fold(header)) or _LOOKUP.get(_key(header))
 
 
@@ -54,31 +55,72 @@ def field_for(header: str) -> str | None:
     return hit[0] if hit else None
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Which column feeds which Point field, worked out once for a set of headers and used for every row."""
+
+    headers: tuple[str, ...]
+    direct: tuple[tuple[str, int], ...]              # (field, column): the field's only column
+    ranked: tuple[tuple[str, tuple[int, ...]], ...]  # fields with a choice to make: their columns, most specific first
+    named: tuple[tuple[str, int], ...]               # (header, column) for each header, in order
+    feeding: frozenset[int]                           # the columns that feed some field
+    others: tuple[tuple[str, int], ...]               # the (header, column)s that feed nothing
+
+    def split(self, cells: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """A row's stripped cells as (fields by Point field name, everything else kept as extra).
+
+        Of several columns feeding one field, the first non-empty one wins; a clock time under an
+        hours-like header ("時間: 14:05") is a timestamp, not opening hours, and feeds nothing.
+        Cells beyond the headers are ignored; a short row has only the headers it reaches.
+        """
+        if len(cells) < len(self.headers):  # its own plan: a repeated header's last column may be missing
+            return columns_for(self.headers[:len(cells)]).split(cells)
+        fields = {name: cells[i] for name, i in self.direct}
+        passed_over: list[int] = []  # feeding columns whose value is not used, so it stays in extra
+        for name, columns in self.ranked:
+            chosen: str | None = None  # "" while only empty columns have been seen
+            for i in columns:
+                value = cells[i]
+                if name == "hours" and is_clock_time(value):
+                    passed_over.append(i)
+                elif not chosen:
+                    chosen = value
+                elif value:
+                    passed_over.append(i)
+            if chosen is not None:
+                fields[name] = chosen
+        # a column that feeds nothing, or lost to a more specific one, keeps its value in extra (in column order)
+        kept = self.others
+        if passed_over:
+            kept = tuple((h, i) for h, i in self.named if i not in self.feeding or i in passed_over)
+        return fields, {h: cells[i] for h, i in kept if cells[i]}
+
+
 @lru_cache(maxsize=64)
-def _plan(headers: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """For each Point field a file's headers feed: those headers, most specific first."""
-    by_field: dict[str, list[tuple[int, str]]] = {}
-    for header in headers:
+def columns_for(headers: tuple[str, ...]) -> Columns:
+    """The Columns of a file's headers (remembered: a file asks once, a GeoJSON's features all ask).
+
+    A repeated header counts once, where it first appears, with the value of its last column,
+    as it would in a dict.
+    """
+    named = {h: i for i, h in enumerate(headers)}
+    by_field: dict[str, list[tuple[int, int]]] = {}
+    for header, i in named.items():
         hit = _hit(header)
         if hit:
-            by_field.setdefault(hit[0], []).append((hit[1], header))
-    return tuple((name, tuple(h for _, h in sorted(found, key=lambda item: item[0])))
-                 for name, found in by_field.items())
+            by_field.setdefault(hit[0], []).append((hit[1], i))
+    direct, ranked = [], []
+    for name, found in by_field.items():
+        if len(found) == 1 and name != "hours":  # hours always chooses: a clock time is not opening hours
+            direct.append((name, found[0][1]))
+        else:
+            ranked.append((name, tuple(i for _, i in sorted(found, key=lambda item: item[0]))))
+    feeding = frozenset(i for found in by_field.values() for _, i in found)
+    return Columns(headers, tuple(direct), tuple(ranked), tuple(named.items()), feeding,
+                   tuple((h, i) for h, i in named.items() if i not in feeding))
 
 
 def split_record(record: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
-    """A row's values as (fields by Point field name, everything else kept as extra)."""
+    """A record's values as (fields by Point field name, everything else kept as extra)."""
     values = {str(h): ("" if raw is None else str(raw).strip()) for h, raw in record.items()}
-    fields: dict[str, str] = {}
-    used: set[str] = set()
-    for name, headers in _plan(tuple(values)):
-        # a clock time under an hours-like header ("時間: 14:05") is a timestamp, not opening hours
-        found = [h for h in headers if not (name == "hours" and is_clock_time(values[h]))]
-        if not found:
-            continue
-        chosen = next((h for h in found if values[h]), None)
-        fields[name] = values[chosen] if chosen else ""
-        used.update(h for h in found if h == chosen or not values[h])
-    # a column that feeds nothing, or lost to a more specific one, keeps its value in extra
-    extra = {h: v for h, v in values.items() if v and h not in used}
-    return fields, extra
+    return columns_for(tuple(values)).split(tuple(values.values()))

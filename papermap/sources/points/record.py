@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from papermap.model.categories import OTHER, Categories
@@ -48,6 +49,7 @@ class PointBuilder:
         self._stem = Path(self.file).stem
         self._unmatched: list[str] = []
         self._empty: list[str] = []
+        self._resolved: dict[str, str | None] = {}  # a file repeats its few category words on every row
 
     def problem(self, where: str, field_name: str, message: str, fatal: bool = True) -> None:
         self.result.problems.append(Problem(self.file, where, field_name, message, fatal))
@@ -65,16 +67,9 @@ class PointBuilder:
         raw_name = tidy(html.unescape(f.get("name", "")))
         _, name = self.categories.split_prefix(raw_name)
         name, name_hours, name_status, name_notes = split_name(name)
-        description = html_to_text(f.get("description", ""))
-        notes = "\n".join(t for t in (name_notes, html_to_text(f.get("notes", "")), description) if t)
-
-        hours = normalise_hours(f.get("hours", ""))
-        status_field = tidy(f.get("status", ""))
-        if status_field and has_time(status_field) and parse_status(status_field) == "unknown" and not hours:
-            hours, status_field = normalise_hours(status_field), ""  # "営業: 15:00~21:00" is hours
-        hours = hours or name_hours
-        status_text = ", ".join(t for t in (status_field, name_status) if t)
-
+        description, notes, contact = _notes_and_contact(name_notes, f.get("notes", ""), f.get("description", ""),
+                                                         f.get("contact", ""))
+        hours, status_text, status = _hours_and_status(f.get("hours", ""), f.get("status", ""), name_hours, name_status)
         category = self._category(rec, raw_name, description or notes)
         source_id = f.get("id", "").strip() or rec.fallback_id
         verified = self._verified(rec)
@@ -86,10 +81,10 @@ class PointBuilder:
             name=name,
             name_en=tidy(f.get("name_en", "")),
             hours=hours,
-            status=parse_status(status_text),
+            status=status,
             status_text=status_text,
             notes=notes,
-            contact=tidy(f.get("contact", "")) or find_phone(notes),
+            contact=contact,
             source=self.file,
             source_id=source_id,
             verified=verified,
@@ -110,17 +105,13 @@ class PointBuilder:
     def _coordinates(self, rec: RawRecord) -> tuple[float, float] | None:
         lat = _number(rec.lat if rec.lat is not None else rec.fields.get("lat"))
         lon = _number(rec.lon if rec.lon is not None else rec.fields.get("lon"))
-        bad = False
-        for name, value, label in (("lat", lat, "latitude"), ("lon", lon, "longitude")):
-            if value is None:
-                self.problem(rec.where, name, f"missing {label}")
-                bad = True
-            elif isinstance(value, str):
-                self.problem(rec.where, name, f"{label} {value!r} is not a number")
-                bad = True
-        if bad:
+        if not (isinstance(lat, float) and isinstance(lon, float)):
+            for name, value, label in (("lat", lat, "latitude"), ("lon", lon, "longitude")):
+                if value is None:
+                    self.problem(rec.where, name, f"missing {label}")
+                elif isinstance(value, str):
+                    self.problem(rec.where, name, f"{label} {value!r} is not a number")
             return None
-        assert isinstance(lat, float) and isinstance(lon, float)
         if _JAPAN_LON[0] <= lat <= _JAPAN_LON[1] and _JAPAN_LAT[0] <= lon <= _JAPAN_LAT[1]:
             self.problem(rec.where, "lat", f"latitude {lat:g}, longitude {lon:g}: probably swapped "
                                            f"(Japan is at latitude 20–46, longitude 122–154)")
@@ -139,7 +130,9 @@ class PointBuilder:
     def _category(self, rec: RawRecord, name: str, text: str) -> str:
         explicit = rec.fields.get("category", "").strip()
         if explicit:
-            cid = self.categories.resolve(explicit, self.category_map)
+            if explicit not in self._resolved:
+                self._resolved[explicit] = self.categories.resolve(explicit, self.category_map)
+            cid = self._resolved[explicit]
             if cid is None:
                 self.problem(rec.where, "category", f"unknown category {explicit!r}: shown as {OTHER!r} "
                              f"(known: {', '.join(self.categories.ids)})", fatal=False)
@@ -172,17 +165,49 @@ class PointBuilder:
         return when
 
 
+@lru_cache(maxsize=4096)
+def _notes_and_contact(name_notes: str, notes_html: str, description_html: str, contact: str) -> tuple[str, str, str]:
+    """(description, notes, contact) as plain text; the phone number in the notes if there is no contact.
+    Most rows repeat a few of these (or leave them blank), so they are remembered."""
+    description = html_to_text(description_html)
+    notes = "\n".join(filter(None, (name_notes, html_to_text(notes_html), description)))
+    return description, notes, tidy(contact) or find_phone(notes)
+
+
+@lru_cache(maxsize=4096)
+def _hours_and_status(hours_field: str, status_field: str, name_hours: str, name_status: str) -> tuple[str, str, str]:
+    """(hours, status text, status) from the hours and status fields and the name's bracket; most rows
+    repeat a few of these, so they are remembered."""
+    hours = normalise_hours(hours_field)
+    status_field = tidy(status_field)
+    if status_field and has_time(status_field) and parse_status(status_field) == "unknown" and not hours:
+        hours, status_field = normalise_hours(status_field), ""  # "営業: 15:00~21:00" is hours
+    status_text = ", ".join(filter(None, (status_field, name_status)))
+    return hours or name_hours, status_text, parse_status(status_text)
+
+
 def _number(value: float | str | None) -> float | str | None:
     """A coordinate as float; the original text if it is not a finite number; None if blank."""
+    if isinstance(value, str):
+        try:
+            number = float(value)  # a plain number, as most are: nothing to normalise first
+        except ValueError:
+            return _number_text(value)
+        return number if math.isfinite(number) else value.strip()
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value) if math.isfinite(value) else str(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip().rstrip("°")
-    if not text:
+    return _number_text(str(value))
+
+
+def _number_text(text: str) -> float | str | None:
+    """``_number`` for any text: full-width digits, ideographic spaces and a trailing ° allowed."""
+    clean = unicodedata.normalize("NFKC", text).strip().rstrip("°")
+    if not clean:
         return None
     try:
-        number = float(text)
+        number = float(clean)
     except ValueError:
-        return str(value).strip()
-    return number if math.isfinite(number) else str(value).strip()
+        return text.strip()
+    return number if math.isfinite(number) else text.strip()

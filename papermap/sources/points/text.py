@@ -5,6 +5,7 @@ import html
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
@@ -67,7 +68,7 @@ _UNTIDY = re.compile(r"[\t\u3000\xa0\n]|  ")
 
 def tidy(text: str) -> str:
     """Trim each line, collapse runs of spaces and blank lines (ideographic spaces included)."""
-    if not _UNTIDY.search(text) and not (text[:1].isspace() or text[-1:].isspace()):
+    if text == text.strip() and not _UNTIDY.search(text):
         return text                      # most values: nothing to do
     return tidy_lines(text)
 
@@ -98,11 +99,13 @@ _TRAILING_BRACKET = re.compile(r"^(.*?)\s*[（(]([^（()）]*(?:[（(][^（()）
 _PART_SPLIT = re.compile(r"(?<!\d)[/／]|[/／](?!\d)|[,，、]")  # a slash between digits is a date (7/13)
 
 
+@lru_cache(maxsize=4096)
 def has_time(text: str) -> bool:
     """Does this look like opening hours (6:00-9:30, 10時～, 24時間, 月曜休み)?"""
     return bool(_TIME.search(unicodedata.normalize("NFKC", text)))
 
 
+@lru_cache(maxsize=4096)
 def parse_status(text: str) -> str:
     """The source's status words to one of Point's STATUSES."""
     if _CLOSED.search(text) and not _MAYBE.search(text):
@@ -119,18 +122,22 @@ def split_name(name: str) -> tuple[str, str, str, str]:
     like hours become the hours, a closure ("7/13から閉鎖") the status, the rest notes.
     A bracket with neither stays in the name: "(大和町)" tells two places apart.
     """
-    m = _TRAILING_BRACKET.match(name.strip())
+    name = name.strip()
+    if not name.endswith((")", "）")):
+        return name, "", "", ""  # most names: no trailing bracket, nothing to match
+    m = _TRAILING_BRACKET.match(name)
     if not m or not m.group(1).strip():
-        return name.strip(), "", "", ""
+        return name, "", "", ""
     parts = [p.strip() for p in _PART_SPLIT.split(m.group(2)) if p.strip()]
     status = [p for p in parts if parse_status(p) == "closed"]
     hours = [p for p in parts if has_time(p) and p not in status]
     if not hours and not status:
-        return name.strip(), "", "", ""
+        return name, "", "", ""
     notes = [p for p in parts if p not in hours and p not in status]
     return (m.group(1).strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
 
 
+@lru_cache(maxsize=4096)
 def normalise_hours(text: str) -> str:
     """Full-width digits and colons to ASCII so hours print the same everywhere (１０：００ -> 10:00)."""
     return tidy(unicodedata.normalize("NFKC", text))
@@ -139,6 +146,7 @@ def normalise_hours(text: str) -> str:
 _CLOCK_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?\s*([AP]M)?$", re.I)
 
 
+@lru_cache(maxsize=4096)
 def is_clock_time(text: str) -> bool:
     """A lone clock reading ("4:00:00 PM") is a timestamp someone logged, not opening hours."""
     return bool(_CLOCK_ONLY.match(unicodedata.normalize("NFKC", text).strip()))
@@ -154,6 +162,7 @@ _DATE_FORMATS = (
 _JA_DATE = re.compile(r"(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日(?:\D*?(\d{1,2})[:時](\d{1,2})?)?")
 
 
+@lru_cache(maxsize=4096)
 def parse_datetime(text: str) -> datetime | None:
     """A verification date in the forms volunteers use; None when it has no year (07/09) or is unreadable."""
     value = unicodedata.normalize("NFKC", text).strip().replace("Z", "+00:00")
