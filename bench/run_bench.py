@@ -632,9 +632,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\nImport floor: a process that only imports the build's modules takes {floor:.3f} s "
                   "(median), the least any build can take.")
             cold, warm = find(results, "refresh-cold"), find(results, "refresh")
-            if cold and warm and cold.wall > floor:
-                print(f"Above that floor, the refresh does {ratio(warm.wall - floor, cold.wall - floor):.2f}× "
-                      "the work of the first build.")
+            if cold and warm and cold.wall and cold.wall > floor:
+                print(f"That floor alone is {floor / cold.wall:.2f}× the first build, so no one-shot refresh "
+                      f"can go below it; above the floor, the refresh does "
+                      f"{ratio(warm.wall - floor, cold.wall - floor):.2f}× the work of the first build.")
         failed = any(r.error for r in results) or (a.peers and PEERS_PY.exists() and not peers)
         return 1 if failed else 0
     finally:
