@@ -11,7 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.furniture import say
 from papermap.layout.table import (ASCENT, BADGE_PAD, CLOSED_MARK, LEADING, OPEN_MARK, PAD, UNKNOWN_MARK, Line,
-                                   TableRow, _columns, _row_cells, layout_table)
+                                   TableRow, _columns, _row_cells, _says_more, layout_table)
 from papermap.layout.text import NO_END, NO_START, break_lines, wrap
 from papermap.model.points import Point
 from papermap.render.fonts import font_path, text_width
@@ -114,6 +114,20 @@ def test_closed_unknown_and_unchecked_points_are_marked():
     assert say("name", ("en",)) == "Name"
 
 
+def test_status_words_are_not_printed_twice_but_a_source_saying_more_is_kept():
+    """"open" under "○ 開設中 open" only costs a line; "7/13から閉鎖" says when, so it stays."""
+    rows = [TableRow(1, "bath", "大宮湯", status="open", status_text="Open", verified="2024-01-05"),
+            TableRow(2, "bath", "大宮湯", status="closed", status_text="閉鎖", verified="2024-01-05"),
+            TableRow(3, "bath", "大宮湯", status="closed", status_text="7/13から閉鎖", verified="2024-01-05")]
+    (chunk,) = layout_table(rows, 500.0, 400.0, 700.0, text_width)
+    at = [c.key for c in chunk.columns].index("status")
+    texts = {laid.row.number: [line.text for line in laid.cells[at]] for laid in chunk.rows}
+    assert texts == {1: [f"{OPEN_MARK} 開設中 open"], 2: [f"{CLOSED_MARK} 閉鎖 closed"],
+                     3: [f"{CLOSED_MARK} 閉鎖 closed", "7/13から閉鎖"]}
+    heights = {laid.row.number: laid.height for laid in chunk.rows}
+    assert heights[1] == heights[2] < heights[3]
+
+
 def test_a_row_too_tall_for_a_page_is_cut_visibly_and_a_full_first_page_is_skipped():
     rows = [TableRow(1, "water", "給水所", notes=TEXTS[0] * 40), TableRow(2, "bath", "大宮湯")]
     chunks = layout_table(rows, 400.0, 20.0, 300.0, text_width, page_label="5")
@@ -172,7 +186,8 @@ def _cells_from_scratch(row: TableRow, columns, langs, name_pt: float, body_pt: 
              "name": [(names[0] if names else "", name_pt, False)] + [(n, body_pt, False) for n in names[1:]],
              "hours": [(row.hours, body_pt, False)],
              "status": [(f"{mark} {say(status_key, langs, sep=' ')}", body_pt, row.status == "closed"),
-                        (row.status_text, body_pt, False), (row.notes, body_pt, False)],
+                        (_says_more(row.status_text, f"{mark} {say(status_key, langs, sep=' ')}"), body_pt, False),
+                        (row.notes, body_pt, False)],
              "verified": [(row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}", body_pt, False)]}
 
     def stacked(stack):
@@ -208,7 +223,7 @@ def test_cells_laid_once_per_table_match_laying_every_row_from_scratch(seed, lan
     rows = [TableRow(rnd.choice([i + 1, 10 ** rnd.randint(0, 7)]), "water",
                      rnd.choice(["", "給水所", "大宮湯", TEXTS[0][:rnd.randint(0, 40)]]),
                      rnd.choice(["", "24時間", TEXTS[2]]), rnd.choice(["open", "closed", "unknown", "maybe", ""]),
-                     rnd.choice(["", "7/13から閉鎖"]), rnd.choice(["", *TEXTS]) * rnd.choice([0, 1, 3]),
+                     rnd.choice(["", "7/13から閉鎖", "open", "閉鎖"]), rnd.choice(["", *TEXTS]) * rnd.choice([0, 1, 3]),
                      rnd.choice(["", "2024-01-05"]), rnd.choice(["", "Omiya-yu", "給水所", TEXTS[3]]))
             for i in range(150)]
     name_pt, body_pt, width = rnd.choice([(9.0, 7.5, 360.0), (9.0, 7.5, 520.0), (12.0, 7.0, 520.0)])

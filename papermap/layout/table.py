@@ -27,7 +27,7 @@ ELLIPSIS = "…"
 BADGE_PAD = 1.5      # a closed point's status is white on a black badge this much wider each side
 
 # (column key, share of the width left after the No. and symbol columns); _row_cells makes cells in this order
-COLUMNS = (("name", 0.33), ("hours", 0.2), ("status", 0.33), ("verified", 0.14))
+COLUMNS = (("name", 0.33), ("hours", 0.17), ("status", 0.31), ("verified", 0.19))
 
 
 def continued_from(page_label: str, langs: tuple[str, ...]) -> str:
@@ -187,7 +187,8 @@ def _row_cells(columns: tuple[Column, ...], langs: tuple[str, ...], name_pt: flo
 
     @cache
     def status(key: str, text: str, notes: str) -> Cell:
-        return lay("status", statuses.get(key, statuses["unknown"]), (text, body_pt, False), (notes, body_pt, False))
+        wording = statuses.get(key, statuses["unknown"])
+        return lay("status", wording, (_says_more(text, wording[0]), body_pt, False), (notes, body_pt, False))
 
     @cache
     def verified(date: str) -> Cell:
@@ -208,6 +209,12 @@ def _row_cells(columns: tuple[Column, ...], langs: tuple[str, ...], name_pt: flo
         return (number(row.number), symbol, name(row.name, row.name_en), hours(row.hours),
                 status(row.status, row.status_text, row.notes), verified(row.verified))
     return cells
+
+
+def _says_more(text: str, wording: str) -> str:
+    """The source's own status words, unless the printed wording already says them ("open" under
+    "○ 開設中 open"): a repeated word costs every row a line, and the table a sheet in two."""
+    return "" if text.casefold() in wording.casefold() else text
 
 
 def _lay_row(cells: tuple[Cell, ...], min_h: float, row: TableRow | None, shaded: bool) -> LaidRow:
