@@ -88,3 +88,18 @@ def test_config_sources_from_a_url_and_then_offline(tmp_path, monkeypatch):
     tables = " ".join(t for t in page_texts(tmp_path / "off.pdf") if "一覧 / List" in t)
     assert "くみ場 港" in tables
     assert url in " ".join(page_texts(tmp_path / "off.pdf"))   # the source is named on the sheets
+
+
+def test_table_symbols_show_the_kind_and_each_number_is_printed_once(tmp_path):
+    """A table row's number is in its No. column; the symbol beside it is the kind's shape alone
+    (inside a small symbol, numbers of three digits would sit on tags hiding the shape)."""
+    out = tmp_path / "a.pdf"
+    build_atlas(config(tmp_path, osm_points=True), out, now=NOW)
+    tables = [t for t in page_texts(out) if "Points on map page" in t]
+    assert tables
+    for text in tables:
+        lines = text.splitlines()
+        numbers_alone = [line for line in lines if line.strip().isdigit()]
+        assert len(numbers_alone) == 1   # the list number in the header box, nothing else
+        rows = [int(words[0]) for words in map(str.split, lines) if len(words) > 1 and words[0].isdigit()]
+        assert rows and rows == sorted(rows)   # every row still opens with its number

@@ -81,7 +81,9 @@ def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage
     mono = style.name == "mono"
 
     def symbols(cv: Canvas, placed: list[tuple[TableRow, float, float]], size: float) -> None:
-        draw_symbols(cv, [_mark(categories, row.category, x, y, size, row.number) for row, x, y in placed], mono)
+        # the shape alone, as in the legend: the number is in the column beside it, and inside a
+        # small symbol a number of three or more digits would only fit on a tag that hides the shape
+        draw_symbols(cv, [_mark(categories, row.category, x, y, size) for row, x, y in placed], mono)
 
     body = sheet.printable
     top = (sheet.header.y - 2) * MM
