@@ -67,14 +67,14 @@ def reading_order(items: list[tuple[str, float, float]], size_pt: float, top: fl
 class _Taken:
     """The placed symbols, kept two ways for the one question asked of them, "is this spot free?".
 
-    Centres are hashed into cells ``reach`` wide, so the 3 x 3 cells around a point hold every
-    symbol that can collide with any of its candidate spots. And a raster of the frame, cells an
-    sixteenth of a symbol wide, marks the cells where no symbol centre can go any more: on a crowded
-    page most candidates fall in one, so only the few left need the exact test.
+    A raster of the frame, cells a sixteenth of a symbol wide, marks the cells where no symbol
+    centre can go any more: on a crowded page most candidates fall in one and are settled by it.
+    The few left are tested exactly against the placed centres nearby, hashed into cells one
+    symbol wide (a centre that collides with a spot lies in the cells within a symbol of it).
     """
 
-    def __init__(self, reach: float, size: float, frame: Box):
-        self.reach, self.size = reach, size
+    def __init__(self, size: float, frame: Box):
+        self.size = size
         self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
         self.res = size / 16
         self.x0, self.y0 = frame[0], frame[1]
@@ -87,8 +87,8 @@ class _Taken:
         return i * self.cols + ((xy[..., 0] - self.x0) / self.res).astype(np.intp)
 
     def add(self, x: float, y: float) -> None:
-        reach, size, res = self.reach, self.size, self.res
-        self.cells.setdefault((math.floor(x / reach), math.floor(y / reach)), []).append((x, y))
+        size, res = self.size, self.res
+        self.cells.setdefault((math.floor(x / size), math.floor(y / size)), []).append((x, y))
         # raster cells lying wholly inside the open square around (x, y) that no other centre may
         # enter; trimmed by a cell each side so rounding can never mark a free spot as taken
         c0, c1 = math.floor((x - size - self.x0) / res) + 2, math.floor((x + size - self.x0) / res) - 1
@@ -96,29 +96,33 @@ class _Taken:
         grid = self.full.reshape(-1, self.cols)
         grid[max(r0, 0):max(r1, 0), max(c0, 0):max(c1, 0)] = True
 
-    def near(self, x: float, y: float) -> list[tuple[float, float]]:
-        i, j = math.floor(x / self.reach), math.floor(y / self.reach)
-        return [c for di in (-1, 0, 1) for dj in (-1, 0, 1) for c in self.cells.get((i + di, j + dj), ())]
+    def near(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+        """Placed centres that may collide with a spot inside (x0, y0, x1, y1)."""
+        s = self.size
+        cells = self.cells
+        return [c for i in range(math.floor(x0 / s) - 1, math.floor(x1 / s) + 2)
+                for j in range(math.floor(y0 / s) - 1, math.floor(y1 / s) + 2) for c in cells.get((i, j), ())]
 
-    def first_free(self, cands: np.ndarray, cells: np.ndarray, blocked: np.ndarray, x: float, y: float) -> int | None:
+    def first_free(self, cands: np.ndarray, cells: np.ndarray, blocked: np.ndarray) -> int | None:
         """Index of the first candidate centre (their raster ``cells``) whose box hits no placed
-        box and is not ``blocked`` by an obstacle; (x, y) is the point the candidates surround."""
+        box and is not ``blocked`` by an obstacle."""
         todo = np.flatnonzero(~(self.full[cells] | blocked))
         if not len(todo):
             return None
-        near = self.near(x, y)
-        if not near:
-            return int(todo[0])
-        lim = self.size - _EPS
-        cx, cy = cands[todo[0]].tolist()
-        if all(abs(cx - nx) >= lim or abs(cy - ny) >= lim for nx, ny in near):
-            return int(todo[0])   # on a page with room, most symbols sit on their point
-        nb = np.array(near, dtype=float)
         left = cands[todo]
-        hit = ((np.abs(left[:, None, 0] - nb[None, :, 0]) < lim)
-               & (np.abs(left[:, None, 1] - nb[None, :, 1]) < lim)).any(axis=1)
-        free = np.flatnonzero(~hit)
-        return int(todo[free[0]]) if len(free) else None
+        (x0, y0), (x1, y1) = left.min(axis=0).tolist(), left.max(axis=0).tolist()
+        near = self.near(x0, y0, x1, y1)
+        lim = self.size - _EPS
+        if len(todo) * len(near) > 256:    # many spots against many symbols: numpy's turn
+            nb = np.array(near, dtype=float)
+            hit = ((np.abs(left[:, None, 0] - nb[None, :, 0]) < lim)
+                   & (np.abs(left[:, None, 1] - nb[None, :, 1]) < lim)).any(axis=1)
+            free = np.flatnonzero(~hit)
+            return int(todo[free[0]]) if len(free) else None
+        for k, (cx, cy) in zip(todo.tolist(), left.tolist()):
+            if all(abs(cx - nx) >= lim or abs(cy - ny) >= lim for nx, ny in near):
+                return k
+        return None
 
 
 def _obstacle_hits(cands: np.ndarray, size: float, obstacles: np.ndarray) -> np.ndarray:
@@ -152,14 +156,14 @@ def place_symbols(items: list[tuple[str, float, float]], size_pt: float, frame_p
     # every point's candidate spots and which of them obstacles block, worked out for all at once
     cands = np.clip(true_xy[:, None, :] + offsets[None, :, :], [x0 + h, y0 + h], [x1 - h, y1 - h])
     blocked = _obstacle_hits(cands, size_pt, np.array(list(obstacles), dtype=float).reshape(-1, 4))
-    taken = _Taken(max(reach, size_pt) + size_pt, size_pt, frame_pt)
+    taken = _Taken(size_pt, frame_pt)
     cells = taken.raster_index(cands)
 
     placed: list[SymbolPlacement] = []
     waiting: list[tuple[str, float, float]] = []
     for n, i in enumerate(order):
         key, tx, ty = items[i]
-        k = taken.first_free(cands[n], cells[n], blocked[n], tx, ty)
+        k = taken.first_free(cands[n], cells[n], blocked[n])
         if k is None:
             waiting.append((key, tx, ty))
             continue
