@@ -85,6 +85,11 @@ def test_leader_ends_in_a_dot_at_the_true_position(tmp_path):
     img = _raster(tmp_path, lambda c: draw_leaders(c, placements))
     px = int(20.0 * 150 / 72)
     assert img[img.shape[0] - px - 2:img.shape[0] - px + 2, px - 2:px + 2].min() < 100
+    for p in placements:
+        if p.displaced:   # and a line leads there from the symbol
+            mx, my = ((p.x + p.true_x) / 2 * 150 / 72, (p.y + p.true_y) / 2 * 150 / 72)
+            row, col = img.shape[0] - int(my), int(mx)
+            assert img[row - 1:row + 2, col - 1:col + 2].min() < 200
 
 
 def _check_invariants(items, placements, size, frame, obstacles=()):

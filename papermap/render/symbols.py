@@ -10,6 +10,7 @@ from typing import NamedTuple
 import shapely
 
 from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.symbols import SymbolPlacement
@@ -252,22 +253,20 @@ def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
 
 def draw_leaders(c: Canvas, placements: Iterable[SymbolPlacement]) -> None:
     """Thin lines from displaced symbols to their true positions, ending in a dot. Draw these
-    before the symbols, so each line starts under its symbol's edge."""
+    before the symbols, so each line starts under its symbol's edge. The paths are written once
+    and stroked twice, white halo then black line (a crowded page has thousands of leaders)."""
     moved = [p for p in placements if p.displaced]
     if not moved:
         return
+    lines = " ".join(f"{fp_str(p.x, p.y)} m {fp_str(p.true_x, p.true_y)} l" for p in moved)
+    # a zero-length stroke with round caps is a round dot
+    dots = " ".join(f"{xy} m {xy} l" for xy in (fp_str(p.true_x, p.true_y) for p in moved))
     c.saveState()
     c.setLineCap(1)
     for colour, width, dot in ((white, LEADER_HALO_PT, DOT_PT + 0.5), (black, LEADER_PT, DOT_PT)):
         c.setStrokeColor(colour)
-        lines, dots = c.beginPath(), c.beginPath()
-        for p in moved:
-            lines.moveTo(p.x, p.y)
-            lines.lineTo(p.true_x, p.true_y)
-            dots.moveTo(p.true_x, p.true_y)   # a zero-length stroke with round caps is a round dot
-            dots.lineTo(p.true_x, p.true_y)
         c.setLineWidth(width)
-        c.drawPath(lines, stroke=1, fill=0)
+        c.addLiteral(f"{lines} S")
         c.setLineWidth(2 * dot)
-        c.drawPath(dots, stroke=1, fill=0)
+        c.addLiteral(f"{dots} S")
     c.restoreState()
