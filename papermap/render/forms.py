@@ -5,16 +5,31 @@ rows each recurs hundreds of times, and a reference is a few bytes and one opera
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from reportlab.lib.colors import Color, black
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import xObjectName
 from reportlab.pdfgen.canvas import Canvas
 
 
-def place(c: Canvas, name: str, x: float, y: float) -> None:
-    """Draw form ``name`` with its origin at (x, y); q/Q around it leaves the canvas state alone."""
-    c.addLiteral(f"q 1 0 0 1 {fp_str(x, y)} cm")
-    c.doForm(name)
-    c.addLiteral("Q")
+def place_all(c: Canvas, placed: Iterable[tuple[str, float, float]]) -> None:
+    """Draw each (form, x, y) in order, all in one piece of the page stream. Each distinct form
+    goes once through the canvas's doForm, which lists it in the page's resources; the other
+    references are written alongside it."""
+    listed: set[str] = set()
+    ops: list[str] = []
+    for name, x, y in placed:
+        ops.append(f"q 1 0 0 1 {fp_str(x, y)} cm")
+        if name in listed:
+            ops.append(f"/{xObjectName(name)} Do Q")
+            continue
+        c.addLiteral("\n".join(ops))
+        c.doForm(name)
+        listed.add(name)
+        ops = ["Q"]
+    if ops:
+        c.addLiteral("\n".join(ops))
 
 
 def rounded_box(c: Canvas, w: float, h: float, radius: float, fill: Color, border_pt: float = 0.0) -> str:

@@ -138,15 +138,12 @@ def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
 
     A number too wide for its shape, or over a pattern, goes on a small white tag so it stays
     readable whatever is behind it. Each kind of symbol is drawn once per PDF as a form and then
-    placed by reference; the tags go in one path and the numbers in one text object, after the
+    placed by reference; so are the tags, and the numbers go in one text object, after the
     symbols (placed symbols never overlap, so this order shows the same as symbol by symbol).
     """
-    numbers = []
-    for m in marks:
-        name = _symbol_form(c, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono)
-        forms.place(c, name, m.x, m.y)
-        if m.number is not None:
-            numbers.append(m)
+    forms.place_all(c, [(_symbol_form(c, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono), m.x, m.y)
+                        for m in marks])
+    numbers = [m for m in marks if m.number is not None]
     if numbers:
         _draw_numbers(c, numbers, mono)
 
@@ -234,7 +231,7 @@ def _fill_number_colour(colour_hex: str, mono_fill: str, mono: bool) -> Color:
 
 def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
     """Every mark's number: white tags first (a form per tag width), then the figures (one text object)."""
-    placed = []
+    placed, tags = [], []
     for m in marks:
         r = shape_radius(m.size_pt)
         text = str(m.number)
@@ -242,12 +239,13 @@ def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
         cx, cy = m.x, m.y + dy * r
         if overflow or (mono and m.mono_fill in PATTERNS):
             # a tag wider than the shape gets its own thin border; inside a pattern it needs none
-            forms.place(c, forms.rounded_box(c, w + 2.4, size, 1.2, white, 0.3 if overflow else 0.0),
-                        cx - w / 2 - 1.2, cy - size * 0.5)
+            tags.append((forms.rounded_box(c, w + 2.4, size, 1.2, white, 0.3 if overflow else 0.0),
+                         cx - w / 2 - 1.2, cy - size * 0.5))
             colour = black
         else:
             colour = _fill_number_colour(m.colour_hex, m.mono_fill, mono)
         placed.append(Run(cx - w / 2, cy - size * DIGIT_HEIGHT / 2, text, size, scale, colour))
+    forms.place_all(c, tags)
     draw_texts(c, placed)
 
 

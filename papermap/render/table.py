@@ -57,8 +57,7 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
     for colour, path in grounds.items():
         c.setFillColor(colour)
         c.drawPath(path, stroke=0, fill=1)
-    for form, x, y in badges:
-        forms.place(c, form, x, y)
+    forms.place_all(c, badges)
     c.setFillColor(black)
     _draw_texts(c, texts)
 
