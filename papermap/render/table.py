@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from reportlab.lib.colors import Color, black, white
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.table import BADGE_PAD, PAD, TableChunk, TableRow
@@ -66,16 +67,13 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
     symbol_drawer(c, [(laid.row, x_pt + symbol_col.x + symbol_col.width / 2, row_top - PAD - half)
                       for laid, row_top in rows[1:]], chunk.symbol_pt)
 
-    grid = c.beginPath()
-    for t in tops[1:]:
-        grid.moveTo(x_pt, t)
-        grid.lineTo(x_pt + chunk.width, t)
-    for col in chunk.columns[1:]:
-        grid.moveTo(x_pt + col.x, tops[0])
-        grid.lineTo(x_pt + col.x, bottom)
+    # the grid as path operators: a row line is one number to write, not four
+    left, right, top_s, bottom_s = fp_str(x_pt), fp_str(x_pt + chunk.width), fp_str(tops[0]), fp_str(bottom)
+    grid = [f"{left} {y} m {right} {y} l" for y in map(fp_str, tops[1:])]
+    grid += [f"{x} {top_s} m {x} {bottom_s} l" for x in (fp_str(x_pt + col.x) for col in chunk.columns[1:])]
     c.setStrokeColor(black)
     c.setLineWidth(GRID_PT)
-    c.drawPath(grid, stroke=1, fill=0)
+    c.addLiteral(" ".join(grid) + " S")
     frame = c.beginPath()
     frame.rect(x_pt, bottom, chunk.width, tops[0] - bottom)
     frame.moveTo(x_pt, tops[1])
