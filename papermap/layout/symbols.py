@@ -80,6 +80,7 @@ class _Taken:
         self.x0, self.y0 = frame[0], frame[1]
         self.cols = int((frame[2] - frame[0]) / self.res) + 1
         self.full = np.zeros((int((frame[3] - frame[1]) / self.res) + 1) * self.cols, dtype=bool)
+        self.grid = self.full.reshape(-1, self.cols)   # the same cells by row and column, to mark squares
 
     def raster_index(self, xy: np.ndarray) -> np.ndarray:
         """Flat raster cell of each centre in ``xy`` (..., 2), all inside the frame."""
@@ -93,8 +94,7 @@ class _Taken:
         # enter; trimmed by a cell each side so rounding can never mark a free spot as taken
         c0, c1 = math.floor((x - size - self.x0) / res) + 2, math.floor((x + size - self.x0) / res) - 1
         r0, r1 = math.floor((y - size - self.y0) / res) + 2, math.floor((y + size - self.y0) / res) - 1
-        grid = self.full.reshape(-1, self.cols)
-        grid[max(r0, 0):max(r1, 0), max(c0, 0):max(c1, 0)] = True
+        self.grid[max(r0, 0):max(r1, 0), max(c0, 0):max(c1, 0)] = True
 
     def near(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
         """Placed centres that may collide with a spot inside (x0, y0, x1, y1)."""

@@ -40,8 +40,7 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
 
     grounds = {HEADER_GREY: c.beginPath(), CLOSED_GREY: c.beginPath()}
     badges: list[tuple[str, float, float]] = []   # (form, x, y): drawn over the grounds
-    texts: list[tuple[float, float, str, float, bool]] = [   # x, baseline, text, size, on a badge
-        (x_pt + PAD, y_top_pt - line.baseline, line.text, line.size, False) for line in chunk.heading]
+    texts = [Run(x_pt + PAD, y_top_pt - line.baseline, line.text, line.size) for line in chunk.heading]
     for laid, row_top in rows:
         if laid.shaded:
             grounds[HEADER_GREY if laid.row is None else CLOSED_GREY].rect(
@@ -54,13 +53,14 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
                     badges.append((forms.rounded_box(c, w, line.size * 1.1, 1.0, black),
                                    left, row_top - line.baseline - line.size * 0.22))
                     left += BADGE_PAD
-                texts.append((left, row_top - line.baseline, line.text, line.size, line.badge))
+                texts.append(Run(left, row_top - line.baseline, line.text, line.size, 100.0,
+                                 white if line.badge else black))   # white on a badge
     for colour, path in grounds.items():
         c.setFillColor(colour)
         c.drawPath(path, stroke=0, fill=1)
     forms.place_all(c, badges)
     c.setFillColor(black)
-    _draw_texts(c, texts)
+    draw_texts(c, texts)
 
     symbol_col = next(col for col in chunk.columns if col.key == "symbol")
     half = chunk.symbol_pt / 2
@@ -82,7 +82,3 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
     c.drawPath(frame, stroke=1, fill=0)
     c.restoreState()
 
-
-def _draw_texts(c: Canvas, texts: list[tuple[float, float, str, float, bool]]) -> None:
-    """Every cell's text in one text object: black, and white where it sits on a badge."""
-    draw_texts(c, [Run(x, y, text, size, 100.0, white if on_badge else black) for x, y, text, size, on_badge in texts])

@@ -31,10 +31,9 @@ class Run(NamedTuple):
     fill: Color = black
 
 
-# per PDF document being written: character -> (subset, its escaped code), and text -> pieces
-# (hours, status and kinds recur on every row)
-_CODES: WeakKeyDictionary = WeakKeyDictionary()
-_TEXTS: WeakKeyDictionary = WeakKeyDictionary()
+# per PDF document being written: (character -> (subset, its escaped code), text -> its pieces);
+# texts are remembered too, as hours, status and kinds recur on every row
+_ENCODED: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def _pieces(font, doc, codes: dict[str, tuple[int, str]], text: str) -> list[tuple[int, str]]:
@@ -65,8 +64,7 @@ def draw_texts(c: Canvas, runs: Iterable[Run]) -> None:
     """Every run in the document font, in one text object wrapped in q/Q (its fills stay inside)."""
     font = getFont(register())
     doc = c._doc
-    codes = _CODES.setdefault(doc, {})
-    texts: dict[str, list[tuple[int, str]]] = _TEXTS.setdefault(doc, {})
+    codes, texts = _ENCODED.setdefault(doc, ({}, {}))
     names: dict[int, str] = {}
     ops = ["q BT"]
     state: tuple = (None, None)     # (subset, size) last set with Tf
@@ -84,8 +82,9 @@ def draw_texts(c: Canvas, runs: Iterable[Run]) -> None:
             pieces = texts[text] = _pieces(font, doc, codes, text)
         for subset, chars in pieces:
             if state != (subset, size):
-                name = names.get(subset) or names.setdefault(subset, font.getSubsetInternalName(subset, doc))
-                ops.append(f"{name} {fp_str(size)} Tf")
+                if subset not in names:
+                    names[subset] = font.getSubsetInternalName(subset, doc)
+                ops.append(f"{names[subset]} {fp_str(size)} Tf")
                 state = (subset, size)
             ops.append(f"({chars}) Tj")
     ops.append("ET Q")
