@@ -5,6 +5,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Callable
 
 import numpy as np
@@ -13,25 +14,27 @@ import shapely
 from papermap.config import Config
 from papermap.errors import InputError
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
-from papermap.layout.furniture import page_ranges
+from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.legend import legend_layout
 from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
-from papermap.layout.labels import place_labels
+from papermap.layout.labels import Label, place_labels
 from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
 from papermap.model.points import Point
 from papermap.model.style import Style, load_style
 from papermap.output.atomic import atomic_path
-from papermap.render import artcache
+from papermap.render import artcache, workers
 from papermap.render import sheet as draw
 from papermap.render.artcache import AtlasArt, CellArt
 from papermap.layout.qr import QrMatrix, qr_matrix, qr_payload
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
-from papermap.layout.table import TableRow, layout_table
+from papermap.layout.table import (CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow, continued_from,
+                                   layout_table)
 from papermap.render.fonts import register, text_width
 from papermap.render.pages import (MapSheet, draw_index_sheet, draw_map_sheet, draw_overview_sheet,
                                    draw_table_sheets)
 from papermap.render.mapops import page_ops
+from papermap.render.text import reserve
 from papermap.settings import MM
 from papermap.sources.relief import load_relief
 
@@ -45,6 +48,7 @@ class BuildReport:
     points: int = 0
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
+    redrawn: int = 0        # pages a worker could not draw, drawn again by the parent (render/workers.py)
 
 
 def _say(progress: Progress | None, msg: str) -> None:
@@ -213,33 +217,54 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                 for p in pages}
     payloads[0] = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
     codes = qr_codes(list(payloads.values()), place, cfg.jobs)
-    sheets = []
     index: dict[str, list[int]] = {}
     for page in pages:
-        idx = members[(page.row, page.col)]
-        vp = Viewport(page.window, frame)
-        pts = [relief.points[i] for i in idx]
-        xy_pt = vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2))
-        ms, rows = lay_out_map_page(page, by_cell[(page.row, page.col)], pts, xy_pt, categories, cfg,
-                                    codes[payloads[page.number]], frame)
-        for cat in {p.category for p in pts}:
+        for cat in {relief.points[i].category for i in members[(page.row, page.col)].tolist()}:
             index.setdefault(cat, []).append(page.number)
-        chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet), text_width,
-                              langs=cfg.lang, page_label=str(page.number)) if rows else []
-        sheets.append((ms, chunks))
+
+    def page_task(page: MapPage) -> workers.Task:
+        def lay_out_and_draw(c) -> None:
+            idx = members[(page.row, page.col)]
+            vp = Viewport(page.window, frame)
+            pts = [relief.points[i] for i in idx]
+            xy_pt = vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2))
+            ms, rows = lay_out_map_page(page, by_cell[(page.row, page.col)], pts, xy_pt, categories, cfg,
+                                        codes[payloads[page.number]], frame)
+            chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet),
+                                  text_width, langs=cfg.lang, page_label=str(page.number)) if rows else []
+            draw_map_sheet(c, sheet, style, ms, categories, info)
+            draw_table_sheets(c, sheet, style, ms.page, chunks, categories, info)
+        return lay_out_and_draw
 
     with atomic_path(Path(out_path)) as tmp:
         c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
                             f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
+        reserve(c, sheet_texts(info, relief.points, categories, (lb for a in art.cells for lb in a.labels)))
         _say(progress, "overview")
         draw_overview(c, sheet, style, art, pages, relief.points, xy, index, categories, cfg, info,
                       codes[payloads[0]])
-        for ms, chunks in sheets:
-            _say(progress, f"page {ms.page.number}/{len(pages)}")
-            draw_map_sheet(c, sheet, style, ms, categories, info)
-            draw_table_sheets(c, sheet, style, ms.page, chunks, categories, info)
+        report.redrawn = workers.draw_all(c, [page_task(p) for p in pages], cfg.jobs,
+                                          lambda i: _say(progress, f"page {pages[i].number}/{len(pages)}"))
         c.save()
     return report
+
+
+def sheet_texts(info: draw.SheetText, points: list[Point], categories: Categories,
+                labels: Iterable[Label] = ()) -> Iterator[str]:
+    """Every text the sheets may print, to reserve its characters' glyph codes before the pages
+    are drawn apart (render/workers.py). More is harmless; a character left out only costs a page
+    drawn twice."""
+    yield from (info.title, info.data_date, info.printed, info.source)
+    for words in WORDS.values():
+        yield from (words[lang] for lang in info.langs)
+    yield from ARROWS.values()
+    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + ELLIPSIS + "（）/→–·"
+    yield continued_from("1", info.langs) + continued_from("", info.langs)
+    for cat_id in {p.category for p in points}:
+        yield from (categories.by_id[cat_id].label(lang) for lang in info.langs)
+    for p in points:
+        yield from (p.name, p.name_en, p.hours, p.status_text, p.notes)
+    yield from (label.text for label in labels)
 
 
 def table_height(sheet: SheetLayout) -> float:

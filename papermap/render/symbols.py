@@ -161,12 +161,14 @@ def _symbol_form(c: Canvas, shape: str, size_pt: float, colour_hex: str, mono_fi
     if mono and mono_fill not in MONO_GROUND:
         raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
     key = f"sym-{shape}-{size_pt:.2f}-" + (f"mono-{mono_fill}" if mono else colour_hex.lstrip("#"))
-    if not c.hasForm(key):
-        half = size_pt / 2 + 1
-        c.beginForm(key, -half, -half, half, half)
-        _shape(c, shape, shape_radius(size_pt), colour_hex, mono_fill, mono)
-        c.endForm()
-    return key
+    return forms.define(c, key, _symbol, shape, size_pt, colour_hex, mono_fill, mono)
+
+
+def _symbol(c: Canvas, key: str, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> None:
+    half = size_pt / 2 + 1
+    c.beginForm(key, -half, -half, half, half)
+    _shape(c, shape, shape_radius(size_pt), colour_hex, mono_fill, mono)
+    c.endForm()
 
 
 def _shape(c: Canvas, shape: str, r: float, colour_hex: str, mono_fill: str, mono: bool) -> None:

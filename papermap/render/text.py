@@ -36,6 +36,24 @@ class Run(NamedTuple):
 _ENCODED: WeakKeyDictionary = WeakKeyDictionary()
 
 
+def reserve(c: Canvas, texts: Iterable[str]) -> None:
+    """Give every character of ``texts`` its subset code now, in one fixed order.
+
+    Codes are otherwise numbered in order of first use, so sheets drawn apart (render/workers.py)
+    would each number them their own way; reserved here, they all use the codes the PDF embeds.
+    """
+    font = getFont(register())
+    font.splitString("".join(sorted(set().union(*map(set, texts)))), c._doc)
+    font.getSubsetInternalName(0, c._doc)   # the font's name in the PDF, settled here too
+
+
+def freeze(c: Canvas) -> None:
+    """Refuse new characters in ``c``'s document from now on: ReportLab then raises PDFError."""
+    font = getFont(register())
+    font.splitString("", c._doc)             # makes sure the document has its font state
+    font.state[c._doc].frozen = True
+
+
 def _pieces(font, doc, codes: dict[str, tuple[int, str]], text: str) -> list[tuple[int, str]]:
     """``text`` as (subset, escaped codes) pieces, a piece per run of one subset."""
     out: list[tuple[int, str]] = []

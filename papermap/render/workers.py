@@ -1,0 +1,125 @@
+"""Sheets drawn by forked workers and filed into the PDF in order (``--jobs``).
+
+A task lays out and draws one map page and its point table. A worker is a fork of the parent, so
+it has the points, the basemap and the canvas without pickling any of them. It draws onto its copy
+of the canvas and sends back each sheet's page stream and resources; the parent files them as
+pages, in task order, exactly as its canvas would have (the PDF is the same, byte for byte, as one
+drawn by a single process: tests/test_workers.py). All pages of a PDF share two things:
+
+- glyph codes: the parent reserves every character before the fork (``text.reserve``) and a
+  worker's font is frozen, so a character left out makes ReportLab raise and the parent draws that
+  task itself;
+- forms: a worker notes the recipe of each form it defines (``forms.define``), and the parent
+  defines the ones it lacks from the same recipe before filing the pages that place them.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from reportlab.pdfbase.pdfdoc import PDFError
+from reportlab.pdfgen.canvas import Canvas
+
+from papermap.render import forms, text
+
+Task = Callable[[Canvas], None]   # draws whole sheets onto the canvas, ending each with showPage()
+
+
+class Sheet(NamedTuple):
+    """One page as the canvas holds it when showPage() files it."""
+
+    code: list[str]
+    forms: list[str]
+    colours: dict
+    shading: dict
+    images: int
+    recipes: int     # how many form recipes the worker had when the sheet was done
+
+
+class _Unfileable(Exception):
+    """A sheet uses something the parent cannot file from a stream: links, transparency."""
+
+
+_WORK: tuple[Canvas, Sequence[Task]] | None = None   # inherited by the forked workers
+_SHEETS: list[Sheet] = []                           # the sheets of the task a worker is drawing
+_BROKEN = False                                     # a task failed half-drawn: the canvas is unusable
+
+
+def draw_all(c: Canvas, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None) -> int:
+    """Run every task onto ``c``, in order, over ``jobs`` forked workers (0: all cores).
+
+    ``filed(i)`` is called once task i's sheets are in the PDF. Returns how many tasks the parent
+    had to draw again itself (0 when every character was reserved).
+    """
+    global _WORK
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for i, task in enumerate(tasks):
+            task(c)
+            if filed:
+                filed(i)
+        return 0
+    redrawn = 0
+    _WORK = (c, tasks)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            for i, result in enumerate(pool.imap(_draw, range(len(tasks)))):
+                if result is None:
+                    tasks[i](c)
+                    redrawn += 1
+                else:
+                    recipes, sheets = result
+                    done = 0
+                    for sheet in sheets:    # each sheet's forms just before it, as one process would
+                        _define(c, recipes[done:sheet.recipes])
+                        done = sheet.recipes
+                        _file(c, sheet)
+                    _define(c, recipes[done:])
+                if filed:
+                    filed(i)
+    finally:
+        _WORK = None
+    return redrawn
+
+
+def _define(c: Canvas, recipes: list) -> None:
+    for name, draw, args in recipes:
+        forms.define(c, name, draw, *args)
+
+
+def _file(c: Canvas, sheet: Sheet) -> None:
+    """A worker's sheet as the next page of ``c``: what showPage() would have filed there."""
+    c._code, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages = sheet[:5]
+    c.showPage()
+
+
+def _draw(i: int) -> tuple[list, list[Sheet]] | None:
+    """In a worker: task ``i``'s sheets, and the recipe of every form this worker has defined so
+    far (the parent skips those it has); None when the task needs what only the parent can do."""
+    global _BROKEN
+    assert _WORK is not None
+    c, tasks = _WORK
+    if forms.RECIPES is None:          # the worker's first task
+        forms.RECIPES = []
+        text.freeze(c)
+        c.showPage = lambda: _capture(c)
+    if _BROKEN:
+        return None
+    _SHEETS.clear()
+    try:
+        tasks[i](c)
+    except (PDFError, _Unfileable):
+        _BROKEN = True
+        return None
+    return list(forms.RECIPES), list(_SHEETS)
+
+
+def _capture(c: Canvas) -> None:
+    """showPage() in a worker: keep the page for the parent and start the next one."""
+    if c._annotationrefs or c._psCommandsBeforePage or c._psCommandsAfterPage or c._extgstate.getState():
+        raise _Unfileable
+    _SHEETS.append(Sheet(c._code, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
+                         len(forms.RECIPES or ())))
+    c._startPage()

@@ -1,0 +1,113 @@
+"""Pages drawn by forked workers (`--jobs`) make the very PDF one process makes, byte for byte."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from reportlab.lib.colors import black
+
+from conftest import MONACO, MONACO_BBOX, REPO, shared_file
+from papermap.config import load_config
+from papermap.layout.table import TableRow, layout_table
+from papermap.model.categories import load_categories
+from papermap.pipeline import build_atlas, sheet_texts
+from papermap.render import sheet as draw
+from papermap.render import workers
+from papermap.render.fonts import text_width
+from papermap.render.symbols import Mark, draw_symbols
+from papermap.render.text import Run, draw_texts, reserve
+from papermap.sources.points import read_points
+from pdfcheck import page_texts
+
+RELIEF = REPO / "tests" / "fixtures" / "points" / "monaco_relief.csv"
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+
+def two_builds(tmp_path: Path, **over) -> tuple[bytes, bytes, int]:
+    """The same atlas built by one process and by two workers: (one, two, pages redrawn by the parent)."""
+    base = {"osm": str(MONACO), "bbox": MONACO_BBOX, "points": [str(RELIEF)], "osm_points": True,
+            "cache_dir": str(tmp_path / "cache")}
+    base.update(over)
+    one, two = tmp_path / "one.pdf", tmp_path / "two.pdf"
+    build_atlas(load_config(None, dict(base, jobs=1)), one, now=NOW)
+    report = build_atlas(load_config(None, dict(base, jobs=2)), two, now=NOW)
+    return one.read_bytes(), two.read_bytes(), report.redrawn
+
+
+@pytest.mark.parametrize("mono", [False, True])
+def test_workers_make_the_same_pdf_as_one_process(tmp_path, mono):
+    one, two, redrawn = two_builds(tmp_path, mono=mono)
+    assert redrawn == 0          # every character was reserved: the workers' pages were used
+    assert one == two
+    assert len(page_texts(tmp_path / "two.pdf")) >= 5
+
+
+def test_real_japanese_street_names_drawn_by_workers(tmp_path):
+    kyoto = shared_file("osm/kyoto-shimogyo-gojo-karasuma.osm")
+    one, two, redrawn = two_builds(tmp_path, osm=str(kyoto), bbox=None, scale=5000, points=[],
+                                   title="京都 五条烏丸")
+    assert redrawn == 0 and one == two
+    assert any(name in " ".join(page_texts(tmp_path / "two.pdf")) for name in ("烏丸通", "五条通", "高倉通"))
+
+
+def test_every_character_of_the_real_2018_tables_is_reserved():
+    """The table of the real flood points prints only characters reserved before the fork, so no
+    worker's page has to be drawn again."""
+    kml = shared_file("relief/hiroshima-2018-water-supply.kml")
+    cats = load_categories()
+    points = read_points(kml, cats).points
+    info = draw.SheetText("尾道・三原", "2018-07-10 09:00 UTC", "2018-07-11 08:00", str(kml), 10000, ("ja", "en"))
+    reserved = set("".join(sheet_texts(info, points, cats)))
+    rows = [TableRow.from_point(i + 1, p) for i, p in enumerate(points)]
+    chunks = layout_table(rows, 500.0, 700.0, 700.0, text_width, langs=("ja", "en"), page_label="3")
+    printed = {ch for chunk in chunks for laid in (chunk.header, *chunk.rows) for cell in laid.cells
+               for line in cell for ch in line.text}
+    printed |= {ch for chunk in chunks for line in chunk.heading for ch in line.text}
+    assert len(chunks) > 3 and printed - reserved - {" "} == set()
+
+
+def canvas_bytes(tasks, jobs: int, reserved: str) -> tuple[bytes, int]:
+    buf = io.BytesIO()
+    c = draw.new_canvas(buf, (210, 297), "t", "s")
+    reserve(c, [reserved])
+    redrawn = workers.draw_all(c, tasks, jobs)
+    c.save()
+    return buf.getvalue(), redrawn
+
+
+def text_task(words: list[str]):
+    def task(c):
+        for word in words:   # a sheet per word
+            draw_texts(c, [Run(50, 700, word, 12.0, 100.0, black)])
+            c.showPage()
+    return task
+
+
+def test_a_character_left_out_makes_the_parent_draw_that_page_itself():
+    tasks = [text_task(["給水所", "入浴"]), text_task(["洗濯所"]), text_task(["給水", "所"])]
+    one, _ = canvas_bytes(tasks, 1, "給水所入浴")
+    two, redrawn = canvas_bytes(tasks, 2, "給水所入浴")
+    assert redrawn >= 1          # 洗濯 was not reserved: its worker gives up, the parent draws it
+    assert one == two
+
+
+def symbol_task(kinds: list[list[tuple[str, str]]]):
+    def task(c):
+        for sheet in kinds:
+            draw_symbols(c, [Mark(shape, colour, "white", 100 + 40 * i, 400, 14.0, i + 1)
+                             for i, (shape, colour) in enumerate(sheet)], False)
+            c.showPage()
+    return task
+
+
+def test_forms_first_drawn_in_workers_are_defined_once_in_the_right_order():
+    """Each worker defines the symbol forms it needs; forms recur across workers and sheets."""
+    a, b, c_ = ("circle", "#1f77b4"), ("triangle", "#d62728"), ("square", "#2ca02c")
+    tasks = [symbol_task([[a, b], [b]]), symbol_task([[c_, a]]), symbol_task([[b], [c_], [a, b, c_]]),
+             symbol_task([[a]])]
+    one, _ = canvas_bytes(tasks, 1, "")
+    two, redrawn = canvas_bytes(tasks, 2, "")
+    assert redrawn == 0 and one == two
+    assert one.count(b"/Subtype /Form") >= 3
