@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import zlib
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from reportlab.pdfbase.pdfdoc import PDFError
+from reportlab import rl_config
+from reportlab.pdfbase.pdfdoc import PDFError, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from papermap.render import forms, text
@@ -28,14 +30,26 @@ Task = Callable[[Canvas], None]   # draws whole sheets onto the canvas, ending e
 
 
 class Sheet(NamedTuple):
-    """One page as the canvas holds it when showPage() files it."""
+    """One page as the canvas files it on showPage(), its content stream already compressed."""
 
-    code: list[str]
+    stream: bytes
     forms: list[str]
     colours: dict
     shading: dict
     images: int
     recipes: int     # how many form recipes the worker had when the sheet was done
+
+
+class _Compressed:
+    """A stream filter for content the worker has compressed already: it only names the filter."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data: bytes) -> bytes:
+        return data
+
+
+_COMPRESSED = _Compressed()
 
 
 class _Unfileable(Exception):
@@ -55,7 +69,8 @@ def draw_all(c: Canvas, tasks: Sequence[Task], jobs: int, filed: Callable[[int],
     """
     global _WORK
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (jobs < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or not c._pageCompression or rl_config.useA85):
         for i, task in enumerate(tasks):
             task(c)
             if filed:
@@ -91,8 +106,10 @@ def _define(c: Canvas, recipes: list) -> None:
 
 def _file(c: Canvas, sheet: Sheet) -> None:
     """A worker's sheet as the next page of ``c``: what showPage() would have filed there."""
-    c._code, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages = sheet[:5]
+    c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages = sheet[1:5]
     c.showPage()
+    # the stream ReportLab would compress on save, compressed by the worker
+    c._doc.Pages.pages[-1].Contents = PDFStream(content=sheet.stream, filters=[_COMPRESSED])
 
 
 def _draw(i: int) -> tuple[list, list[Sheet]] | None:
@@ -120,6 +137,8 @@ def _capture(c: Canvas) -> None:
     """showPage() in a worker: keep the page for the parent and start the next one."""
     if c._annotationrefs or c._psCommandsBeforePage or c._psCommandsAfterPage or c._extgstate.getState():
         raise _Unfileable
-    _SHEETS.append(Sheet(c._code, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
+    # what showPage() and PDFPage.setStream() make of the page, then PDFZCompress
+    stream = zlib.compress(("\n".join([c._preamble, *c._code, " "]) + "\n").encode("utf8"))
+    _SHEETS.append(Sheet(stream, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
                          len(forms.RECIPES or ())))
     c._startPage()
