@@ -111,3 +111,20 @@ def test_forms_first_drawn_in_workers_are_defined_once_in_the_right_order():
     two, redrawn = canvas_bytes(tasks, 2, "")
     assert redrawn == 0 and one == two
     assert one.count(b"/Subtype /Form") >= 3
+
+
+def test_a_worker_that_dies_leaves_the_parent_to_draw_the_rest(tmp_path):
+    """A worker killed mid-build (out of memory, say) costs time, never pages."""
+    import os
+
+    parent = os.getpid()
+
+    def dies_in_a_worker(c):
+        if os.getpid() != parent:
+            os._exit(1)
+        text_task(["入浴"])(c)
+
+    tasks = [text_task(["給水所"]), dies_in_a_worker, text_task(["所"]), text_task(["給水"])]
+    one, _ = canvas_bytes(tasks, 1, "給水所入浴")
+    two, redrawn = canvas_bytes(tasks, 2, "給水所入浴")
+    assert redrawn >= 3 and one == two

@@ -2,15 +2,19 @@
 
 A task lays out and draws one map page and its point table. A worker is a fork of the parent, so
 it has the points, the basemap and the canvas without pickling any of them. It draws onto its copy
-of the canvas and sends back each sheet's page stream and resources; the parent files them as
-pages, in task order, exactly as its canvas would have (the PDF is the same, byte for byte, as one
-drawn by a single process: tests/test_workers.py). All pages of a PDF share two things:
+of the canvas and sends back each sheet's page stream, compressed, and its resources; the parent
+files them as pages, in task order, exactly as its canvas would have (the PDF is the same, byte for
+byte, as one drawn by a single process: tests/test_workers.py). ReportLab has no public way to file
+a page drawn elsewhere, so this reads and sets the canvas's page accumulators as showPage() does;
+the byte-for-byte test holds it to that. All pages of a PDF share two things:
 
 - glyph codes: the parent reserves every character before the fork (``text.reserve``) and a
   worker's font is frozen, so a character left out makes ReportLab raise and the parent draws that
   task itself;
 - forms: a worker notes the recipe of each form it defines (``forms.define``), and the parent
   defines the ones it lacks from the same recipe before filing the pages that place them.
+
+A worker that dies (killed, out of memory) costs time, not pages: the parent draws the rest.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ import multiprocessing
 import os
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
 
 from reportlab import rl_config
@@ -65,38 +71,46 @@ def draw_all(c: Canvas, tasks: Sequence[Task], jobs: int, filed: Callable[[int],
     """Run every task onto ``c``, in order, over ``jobs`` forked workers (0: all cores).
 
     ``filed(i)`` is called once task i's sheets are in the PDF. Returns how many tasks the parent
-    had to draw again itself (0 when every character was reserved).
+    drew itself after all: a character was not reserved, or a worker died (killed, out of memory).
     """
     global _WORK
     jobs = jobs or os.cpu_count() or 1
-    if (jobs < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods()
-            or not c._pageCompression or rl_config.useA85):
-        for i, task in enumerate(tasks):
-            task(c)
-            if filed:
-                filed(i)
-        return 0
-    redrawn = 0
-    _WORK = (c, tasks)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            for i, result in enumerate(pool.imap(_draw, range(len(tasks)))):
-                if result is None:
-                    tasks[i](c)
-                    redrawn += 1
-                else:
-                    recipes, sheets = result
-                    done = 0
-                    for sheet in sheets:    # each sheet's forms just before it, as one process would
-                        _define(c, recipes[done:sheet.recipes])
-                        done = sheet.recipes
-                        _file(c, sheet)
-                    _define(c, recipes[done:])
-                if filed:
-                    filed(i)
-    finally:
-        _WORK = None
+    done = redrawn = 0
+    if (jobs >= 2 and len(tasks) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+            and c._pageCompression and not rl_config.useA85):
+        _WORK = (c, tasks)
+        try:
+            with ProcessPoolExecutor(min(jobs, len(tasks)), multiprocessing.get_context("fork")) as pool:
+                for result in pool.map(_draw, range(len(tasks))):
+                    redrawn += _put(c, tasks[done], result)
+                    if filed:
+                        filed(done)
+                    done += 1
+        except BrokenProcessPool:
+            redrawn += len(tasks) - done      # the parent draws the rest below
+        finally:
+            _WORK = None
+    for i in range(done, len(tasks)):
+        tasks[i](c)
+        if filed:
+            filed(i)
     return redrawn
+
+
+def _put(c: Canvas, task: Task, result: tuple[list, list[Sheet]] | None) -> int:
+    """A worker's sheets into ``c``, each after the forms it first placed, as one process would
+    have defined them; or, when the worker gave up, the task drawn here. Returns 1 if redrawn."""
+    if result is None:
+        task(c)
+        return 1
+    recipes, sheets = result
+    done = 0
+    for sheet in sheets:
+        _define(c, recipes[done:sheet.recipes])
+        done = sheet.recipes
+        _file(c, sheet)
+    _define(c, recipes[done:])
+    return 0
 
 
 def _define(c: Canvas, recipes: list) -> None:
