@@ -7,7 +7,6 @@ only points, tables and QR codes are drawn again.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import zlib
 from dataclasses import dataclass, field
@@ -15,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from papermap import settings
-from papermap.output.atomic import atomic_write
 from papermap.layout.grid import Cell
 from papermap.layout.labels import Label
+from papermap.output.atomic import atomic_write
 
 ART_VERSION = 1
 
@@ -81,28 +80,13 @@ def store(folder: Path, key: str, art, suffix: str = ".art") -> None:
     atomic_write(folder / f"{key}{suffix}", zlib.compress(pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL), 1))
 
 
-_WORK: tuple | None = None  # (function, shared arguments), inherited by forked workers
-
-
-def _run(i: int):
-    fn, shared, items = _WORK
-    return fn(*shared, items[i])
-
-
 def parallel_map(fn, shared: tuple, items: list, jobs: int) -> list:
-    """``[fn(*shared, item) for item in items]``, over ``jobs`` forked processes when it pays.
+    """``[fn(*shared, item) for item in items]``, over ``jobs`` forked processes when there are
+    enough items for it to pay. Workers inherit ``shared`` (the basemap) by fork instead of
+    pickling it; results come back in order."""
+    from papermap.render.workers import can_fork, forked_map
 
-    Workers inherit ``shared`` (the basemap) by fork instead of pickling it; results come back in order.
-    """
-    import multiprocessing
-
-    global _WORK
-    jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(items) < 4 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(*shared, item) for item in items]
-    _WORK = (fn, shared, items)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
-            return pool.map(_run, range(len(items)), chunksize=1)
-    finally:
-        _WORK = None
+    results = []
+    if can_fork(jobs, len(items), least=4):
+        results = list(forked_map(lambda i: fn(*shared, items[i]), len(items), jobs))
+    return results + [fn(*shared, item) for item in items[len(results):]]

@@ -21,10 +21,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFError, PDFStream
@@ -33,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 from papermap.render import forms, text
 
 Task = Callable[[Canvas], None]   # draws whole sheets onto the canvas, ending each with showPage()
+T = TypeVar("T")
 
 
 class Sheet(NamedTuple):
@@ -62,34 +63,58 @@ class _Unfileable(Exception):
     """A sheet uses something the parent cannot file from a stream: links, transparency."""
 
 
-_WORK: tuple[Canvas, Sequence[Task]] | None = None   # inherited by the forked workers
+_JOB: Callable[[int], object] | None = None   # what forked workers compute, inherited by fork
+_WORK: tuple[Canvas, Sequence[Task]] | None = None   # the canvas and tasks of draw_all, likewise
 _SHEETS: list[Sheet] = []                           # the sheets of the task a worker is drawing
 _BROKEN = False                                     # a task failed half-drawn: the canvas is unusable
+
+
+def can_fork(jobs: int, n: int, least: int = 2) -> bool:
+    """Whether ``n`` jobs go to forked workers: more than one worker (0: all cores) and at least
+    ``least`` jobs, where this platform can fork."""
+    return (jobs or os.cpu_count() or 1) >= 2 and n >= least and "fork" in multiprocessing.get_all_start_methods()
+
+
+def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:
+    """``job(0)``, ``job(1)``, … in order, each computed by one of ``jobs`` forked workers (0: all
+    cores). A worker inherits all that ``job`` uses by fork, so only the index and the result are
+    pickled. If a worker dies (killed, out of memory) this stops early, without error, and the
+    caller computes the rest itself."""
+    global _JOB
+    _JOB = job
+    try:
+        with ProcessPoolExecutor(min(jobs or os.cpu_count() or 1, n), multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_call, range(n))
+    except BrokenProcessPool:
+        return
+    finally:
+        _JOB = None
+
+
+def _call(i: int):
+    assert _JOB is not None
+    return _JOB(i)
 
 
 def draw_all(c: Canvas, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None) -> int:
     """Run every task onto ``c``, in order, over ``jobs`` forked workers (0: all cores).
 
     ``filed(i)`` is called once task i's sheets are in the PDF. Returns how many tasks the parent
-    drew itself after all: a character was not reserved, or a worker died (killed, out of memory).
+    drew itself after all: a character was not reserved, or a worker died.
     """
     global _WORK
-    jobs = jobs or os.cpu_count() or 1
     done = redrawn = 0
-    if (jobs >= 2 and len(tasks) >= 2 and "fork" in multiprocessing.get_all_start_methods()
-            and c._pageCompression and not rl_config.useA85):
+    if can_fork(jobs, len(tasks)) and c._pageCompression and not rl_config.useA85:
         _WORK = (c, tasks)
         try:
-            with ProcessPoolExecutor(min(jobs, len(tasks)), multiprocessing.get_context("fork")) as pool:
-                for result in pool.map(_draw, range(len(tasks))):
-                    redrawn += _put(c, tasks[done], result)
-                    if filed:
-                        filed(done)
-                    done += 1
-        except BrokenProcessPool:
-            redrawn += len(tasks) - done      # the parent draws the rest below
+            for result in forked_map(_draw, len(tasks), jobs):
+                redrawn += _put(c, tasks[done], result)
+                if filed:
+                    filed(done)
+                done += 1
         finally:
             _WORK = None
+        redrawn += len(tasks) - done      # after a worker died: the parent draws the rest below
     for i in range(done, len(tasks)):
         tasks[i](c)
         if filed:
