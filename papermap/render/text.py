@@ -43,7 +43,7 @@ def reserve(c: Canvas, texts: Iterable[str]) -> None:
     would each number them their own way; reserved here, they all use the codes the PDF embeds.
     """
     font = getFont(register())
-    font.splitString("".join(sorted(set().union(*map(set, texts)))), c._doc)
+    font.splitString("".join(sorted(set("".join(texts)))), c._doc)
     font.getSubsetInternalName(0, c._doc)   # the font's name in the PDF, settled here too
 
 
