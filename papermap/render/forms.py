@@ -33,8 +33,15 @@ def place_all(c: Canvas, placed: Iterable[tuple[str, float, float]]) -> None:
     references are written alongside it."""
     listed: set[str] = set()
     ops: list[str] = []
+    num: dict[float, str] = {}      # a table's symbol column and each row's centre recur
     for name, x, y in placed:
-        ops.append(f"q 1 0 0 1 {fp_str(x, y)} cm")
+        sx = num.get(x)
+        if sx is None:
+            sx = num[x] = fp_str(x)
+        sy = num.get(y)
+        if sy is None:
+            sy = num[y] = fp_str(y)
+        ops.append(f"q 1 0 0 1 {sx} {sy} cm")
         if name in listed:
             ops.append(f"/{xObjectName(name)} Do Q")
             continue

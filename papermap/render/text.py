@@ -87,6 +87,7 @@ def draw_texts(c: Canvas, runs: Iterable[Run]) -> None:
     ops = ["q BT"]
     state: tuple = (None, None)     # (subset, size) last set with Tf
     scale = fill = None             # stated for the first run: they live on after other text objects
+    num: dict[float, str] = {}      # a column's x and a row's baseline recur: each formatted once
     for x, y, text, size, run_scale, run_fill in runs:
         if fill is None or (run_fill is not fill and run_fill != fill):
             ops.append(_fill_op(run_fill))
@@ -94,7 +95,13 @@ def draw_texts(c: Canvas, runs: Iterable[Run]) -> None:
         if run_scale != scale:
             ops.append(f"{fp_str(run_scale)} Tz")
             scale = run_scale
-        ops.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        sx = num.get(x)
+        if sx is None:
+            sx = num[x] = fp_str(x)
+        sy = num.get(y)
+        if sy is None:
+            sy = num[y] = fp_str(y)
+        ops.append(f"1 0 0 1 {sx} {sy} Tm")
         pieces = texts.get(text)
         if pieces is None:
             pieces = texts[text] = _pieces(font, doc, codes, text)
