@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from papermap import forks
 from papermap.config import Config
 from papermap.errors import InputError
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
@@ -36,7 +37,7 @@ from papermap.render.pages import (MapSheet, draw_index_sheet, draw_map_sheet, d
 from papermap.render.mapops import page_ops
 from papermap.render.text import reserve
 from papermap.settings import MM
-from papermap.sources.relief import load_relief
+from papermap.sources.relief import load_relief, read_sources
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
 Progress = Callable[[str], None]
@@ -172,8 +173,10 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     poi_keys = poi_keys_of(cfg, categories)
     place = art_place(cfg, style, poi_keys, cache_dir) if cache_dir else None
 
-    art, report.art_cached = atlas_art(cfg, style, sheet, poi_keys, place, progress)
-    relief = load_relief(cfg, categories, art.pois, warn=report.warnings.append)
+    # the points files are read by a worker of their own while the basemap is read and drawn
+    with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
+        art, report.art_cached = atlas_art(cfg, style, sheet, poi_keys, place, progress)
+        relief = load_relief(cfg, categories, art.pois, report.warnings.append, reading.result())
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
 

@@ -96,6 +96,8 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     ("corrupt", ["--osm", "{corrupt}"], "cannot read OSM data"),
     ("outside", ["--osm", str(MONACO), "--bbox", "135.7,34.9,135.8,35.0"], "is outside the extract"),
     ("paper", ["--osm", str(MONACO), "--paper", "A5"], "unknown paper size 'A5' (use A4 or A3)"),
+    # points files are read by a worker of their own: its error still reaches the user as one line
+    ("points", ["--osm", str(MONACO), "--bbox", MONACO_BBOX, "--points", "gone.csv"], "gone.csv: file not found"),
 ])
 def test_bad_input_is_one_clear_line_and_leaves_no_pdf(tmp_path, case, args, expect):
     corrupt = tmp_path / "broken.osm.pbf"

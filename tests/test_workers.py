@@ -128,21 +128,3 @@ def test_a_worker_that_dies_leaves_the_parent_to_draw_the_rest(tmp_path):
     one, _ = canvas_bytes(tasks, 1, "給水所入浴")
     two, redrawn = canvas_bytes(tasks, 2, "給水所入浴")
     assert redrawn >= 3 and one == two
-
-
-def _square_unless_in_a_worker(parent: int, dies_at: int, x: int) -> int:
-    import os
-
-    if x == dies_at and os.getpid() != parent:
-        os._exit(1)
-    return x * x
-
-
-@pytest.mark.parametrize("dies_at", [-1, 0, 5])
-def test_parallel_map_gives_every_result_in_order_even_when_a_worker_dies(dies_at):
-    import os
-
-    from papermap.render.artcache import parallel_map
-
-    assert parallel_map(_square_unless_in_a_worker, (os.getpid(), dies_at), list(range(9)), 2) == \
-        [x * x for x in range(9)]

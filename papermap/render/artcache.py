@@ -84,9 +84,9 @@ def parallel_map(fn, shared: tuple, items: list, jobs: int) -> list:
     """``[fn(*shared, item) for item in items]``, over ``jobs`` forked processes when there are
     enough items for it to pay. Workers inherit ``shared`` (the basemap) by fork instead of
     pickling it; results come back in order."""
-    from papermap.render.workers import can_fork, forked_map
+    from papermap import forks
 
     results = []
-    if can_fork(jobs, len(items), least=4):
-        results = list(forked_map(lambda i: fn(*shared, items[i]), len(items), jobs))
+    if forks.can_fork(jobs, len(items), least=4):
+        results = list(forks.forked_map(lambda i: fn(*shared, items[i]), len(items), jobs))
     return results + [fn(*shared, item) for item in items[len(results):]]

@@ -18,22 +18,18 @@ A worker that dies (killed, out of memory) costs time, not pages: the parent dra
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import NamedTuple, TypeVar
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFError, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
+from papermap import forks
 from papermap.render import forms, text
 
 Task = Callable[[Canvas], None]   # draws whole sheets onto the canvas, ending each with showPage()
-T = TypeVar("T")
 
 
 class Sheet(NamedTuple):
@@ -63,37 +59,9 @@ class _Unfileable(Exception):
     """A sheet uses something the parent cannot file from a stream: links, transparency."""
 
 
-_JOB: Callable[[int], object] | None = None   # what forked workers compute, inherited by fork
 _WORK: tuple[Canvas, Sequence[Task]] | None = None   # the canvas and tasks of draw_all, likewise
 _SHEETS: list[Sheet] = []                           # the sheets of the task a worker is drawing
 _BROKEN = False                                     # a task failed half-drawn: the canvas is unusable
-
-
-def can_fork(jobs: int, n: int, least: int = 2) -> bool:
-    """Whether ``n`` jobs go to forked workers: more than one worker (0: all cores) and at least
-    ``least`` jobs, where this platform can fork."""
-    return (jobs or os.cpu_count() or 1) >= 2 and n >= least and "fork" in multiprocessing.get_all_start_methods()
-
-
-def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:
-    """``job(0)``, ``job(1)``, … in order, each computed by one of ``jobs`` forked workers (0: all
-    cores). A worker inherits all that ``job`` uses by fork, so only the index and the result are
-    pickled. If a worker dies (killed, out of memory) this stops early, without error, and the
-    caller computes the rest itself."""
-    global _JOB
-    _JOB = job
-    try:
-        with ProcessPoolExecutor(min(jobs or os.cpu_count() or 1, n), multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_call, range(n))
-    except BrokenProcessPool:
-        return
-    finally:
-        _JOB = None
-
-
-def _call(i: int):
-    assert _JOB is not None
-    return _JOB(i)
 
 
 def draw_all(c: Canvas, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None) -> int:
@@ -104,10 +72,10 @@ def draw_all(c: Canvas, tasks: Sequence[Task], jobs: int, filed: Callable[[int],
     """
     global _WORK
     done = redrawn = 0
-    if can_fork(jobs, len(tasks)) and c._pageCompression and not rl_config.useA85:
+    if forks.can_fork(jobs, len(tasks)) and c._pageCompression and not rl_config.useA85:
         _WORK = (c, tasks)
         try:
-            for result in forked_map(_draw, len(tasks), jobs):
+            for result in forks.forked_map(_draw, len(tasks), jobs):
                 redrawn += _put(c, tasks[done], result)
                 if filed:
                     filed(done)

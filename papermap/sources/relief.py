@@ -29,19 +29,29 @@ def _source_specs(cfg: Config) -> list[dict]:
     return specs
 
 
-def load_relief(cfg: Config, categories: Categories, pois: list,
-                warn: Callable[[str], None] | None = None) -> ReliefPoints:
-    """Every usable point from every source; bad rows are reported, never fatal to the others."""
-    out = ReliefPoints()
-    combined = ReadResult()
+def read_sources(cfg: Config, categories: Categories) -> tuple[ReadResult, list[str], list[str]]:
+    """The points and problems of every file and URL source, what was read (for the sheets' source
+    line) and the warnings on the way (a URL served from an old copy); bad rows never stop the rest."""
+    combined, sources, warnings = ReadResult(), [], []
     for spec in _source_specs(cfg):
-        path = Path(spec["path"]) if "path" in spec else _fetched(spec["url"], cfg, warn)
+        path = Path(spec["path"]) if "path" in spec else _fetched(spec["url"], cfg, warnings.append)
         result = read_points(path, categories, spec.get("category_map"))
         if "url" in spec:
             for p in result.points:
                 p.source = spec["url"]
         combined.extend(result)
-        out.sources.append(spec.get("url") or Path(spec["path"]).name)
+        sources.append(spec.get("url") or Path(spec["path"]).name)
+    return combined, sources, warnings
+
+
+def load_relief(cfg: Config, categories: Categories, pois: list, warn: Callable[[str], None],
+                read: tuple[ReadResult, list[str], list[str]] | None = None) -> ReliefPoints:
+    """Every usable point from every source (``read``: what ``read_sources`` gave, when it was
+    read already) and from the OSM points, duplicates merged."""
+    combined, sources, warnings = read or read_sources(cfg, categories)
+    for warning in warnings:
+        warn(warning)
+    out = ReliefPoints(sources=list(sources))
     if cfg.osm_points and pois:
         osm = points_from_osm(pois, categories)
         combined.extend(osm)
@@ -52,9 +62,8 @@ def load_relief(cfg: Config, categories: Categories, pois: list,
     return out
 
 
-def _fetched(url: str, cfg: Config, warn) -> Path:
+def _fetched(url: str, cfg: Config, warn: Callable[[str], None]) -> Path:
     from papermap.sources.cache import Cache
     from papermap.sources.remote import fetch_url
 
-    kwargs = {"warn": warn} if warn else {}
-    return fetch_url(url, cache=Cache(cfg.cache_dir), offline=cfg.offline, **kwargs)
+    return fetch_url(url, cache=Cache(cfg.cache_dir), offline=cfg.offline, warn=warn)

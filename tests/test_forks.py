@@ -1,0 +1,59 @@
+"""Work spread over forked processes (papermap.forks): every result, in order, whatever happens to a worker."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from papermap.errors import InputError
+from papermap.forks import Background, forked_map
+from papermap.render.artcache import parallel_map
+
+PARENT = os.getpid()
+
+
+def in_a_worker() -> bool:
+    return os.getpid() != PARENT
+
+
+def _square_unless_in_a_worker(dies_at: int, x: int) -> int:
+    if x == dies_at and in_a_worker():
+        os._exit(1)
+    return x * x
+
+
+@pytest.mark.parametrize("dies_at", [-1, 0, 5])
+def test_parallel_map_gives_every_result_in_order_even_when_a_worker_dies(dies_at):
+    assert parallel_map(_square_unless_in_a_worker, (dies_at,), list(range(9)), 2) == [x * x for x in range(9)]
+
+
+def test_forked_map_runs_in_workers_that_inherit_what_the_job_uses():
+    big = {i: str(i) for i in range(10_000)}      # inherited by fork, never pickled
+    assert list(forked_map(lambda i: (in_a_worker(), big[i * 1000]), 5, 2)) == [(True, str(i * 1000)) for i in range(5)]
+
+
+def test_background_work_comes_back_from_its_own_process():
+    with Background(lambda: (in_a_worker(), "read"), 2) as job:
+        assert job.result() == (True, "read")
+    with Background(lambda: (in_a_worker(), "read"), 1) as job:   # --jobs 1: done here
+        assert job.result() == (False, "read")
+
+
+def test_an_error_in_background_work_reaches_the_caller_whole():
+    def fails():
+        raise InputError("file not found", file="gone.csv", where="3", field="lat")
+
+    with Background(fails, 2) as job, pytest.raises(InputError) as err:
+        job.result()
+    assert (err.value.file, err.value.where, err.value.field, str(err.value)) == \
+        ("gone.csv", "3", "lat", "gone.csv: 3: lat: file not found")
+
+
+def test_background_work_whose_worker_dies_is_done_here():
+    def dies_in_a_worker():
+        if in_a_worker():
+            os._exit(1)
+        return "done here"
+
+    with Background(dies_in_a_worker, 2) as job:
+        assert job.result() == "done here"
