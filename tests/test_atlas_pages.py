@@ -62,6 +62,20 @@ def test_qr_bboxes_differ_per_page_and_overlap_like_the_pages(atlas):
     assert second[0] < first[2]
 
 
+def test_every_sheet_says_what_it_is_how_fresh_and_where_from(atlas):
+    """Overview, map pages and every table sheet: attribution, data date, source, print date;
+    a table sheet also names the map page its points are on."""
+    out, report = atlas
+    texts = page_texts(out)
+    assert len(texts) > 1 + len(report.pages)          # there are table sheets
+    for text in texts:
+        assert "© OpenStreetMap contributors (ODbL)" in text
+        assert "地図データ / Map data as of" in text and "monaco.osm.pbf" in text and "2026-11-22" in text
+    for text in (t for t in texts if "一覧 / List" in t):
+        number = re.search(r"地図ページ (\d+) の地点 / Points on map page (\d+)", text)
+        assert number and number[1] == number[2] and int(number[1]) in {p.number for p in report.pages}
+
+
 def test_closed_and_unverified_points_are_marked_in_the_table(atlas):
     out, _ = atlas
     tables = " ".join(t for t in page_texts(out) if "一覧 / List" in t)

@@ -14,6 +14,7 @@ from papermap.layout.symbols import SymbolPlacement
 from papermap.layout.table import TableChunk, TableRow
 from papermap.model.categories import Categories
 from papermap.model.style import Style
+from papermap.render import forms
 from papermap.render import sheet as draw
 from papermap.render.artcache import CellArt
 from papermap.render.legend import draw_legend
@@ -87,14 +88,23 @@ def draw_table_sheets(c: Canvas, sheet: SheetLayout, style: Style, page: MapPage
 
     body = sheet.printable
     top = (sheet.header.y - 2) * MM
+    # every sheet of the table has the same header, heading and credits: one form, placed on each
+    furniture = forms.define(c, f"list-{page.number}", _list_furniture, sheet, info, page.number)
     for chunk in chunks:
         if not chunk.rows:
             continue
-        draw.draw_header(c, sheet, info, str(page.number), "list")
-        draw.draw_heading(c, body.x * MM, top - 4, say("points_on_page", info.langs, n=page.number))
+        c.doForm(furniture)
         draw_table(c, chunk, body.x * MM, top - 10, symbols)
-        draw.draw_credits(c, body.x, body.y + 8, body.w, info)
         c.showPage()
+
+
+def _list_furniture(c: Canvas, name: str, sheet: SheetLayout, info: draw.SheetText, number: int) -> None:
+    body = sheet.printable
+    c.beginForm(name)
+    draw.draw_header(c, sheet, info, str(number), "list")
+    draw.draw_heading(c, body.x * MM, (sheet.header.y - 2) * MM - 4, say("points_on_page", info.langs, n=number))
+    draw.draw_credits(c, body.x, body.y + 8, body.w, info)
+    c.endForm()
 
 
 def draw_overview_sheet(c: Canvas, sheet: SheetLayout, style: Style, ops: str, grid_rects: list[tuple],
