@@ -59,7 +59,7 @@ class _Unfileable(Exception):
     """A sheet uses something the parent cannot file from a stream: links, transparency."""
 
 
-_WORK: tuple[Canvas, Sequence[Task]] | None = None   # the canvas and tasks of draw_all, likewise
+_WORK: tuple[Canvas, Sequence[Task]] | None = None   # draw_all's canvas and tasks, inherited by fork
 _SHEETS: list[Sheet] = []                           # the sheets of the task a worker is drawing
 _BROKEN = False                                     # a task failed half-drawn: the canvas is unusable
 
