@@ -49,7 +49,7 @@ class BuildReport:
     points: int = 0
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
-    redrawn: int = 0        # pages a worker could not draw, drawn again by the parent (render/workers.py)
+    redrawn: int = 0        # tasks (overview; a map page and its table) the parent drew after all (render/workers.py)
 
 
 def _say(progress: Progress | None, msg: str) -> None:
@@ -246,9 +246,12 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         _say(progress, "overview")
         overview = partial(draw_overview, sheet=sheet, style=style, art=art, pages=pages, points=relief.points,
                            xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]])
-        report.redrawn = workers.draw_all(
-            c, [overview] + [page_task(p) for p in pages], cfg.jobs,
-            lambda i: i and _say(progress, f"page {pages[i - 1].number}/{len(pages)}"))
+
+        def filed(i: int) -> None:
+            if i:   # task 0 is the overview, announced above
+                _say(progress, f"page {pages[i - 1].number}/{len(pages)}")
+
+        report.redrawn = workers.draw_all(c, [overview] + [page_task(p) for p in pages], cfg.jobs, filed)
         c.save()
     return report
 
