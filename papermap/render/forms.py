@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reportlab.lib.colors import Color, black
-from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import xObjectName
 from reportlab.pdfgen.canvas import Canvas
 
+from papermap.render.text import Numbers
 
 # Set in a page worker (render/workers.py): each form the worker defines, as (name, draw, args), so
 # that the parent can define the same form from the same recipe before filing the worker's pages.
@@ -33,15 +33,9 @@ def place_all(c: Canvas, placed: Iterable[tuple[str, float, float]]) -> None:
     references are written alongside it."""
     listed: set[str] = set()
     ops: list[str] = []
-    num: dict[float, str] = {}      # a table's symbol column and each row's centre recur
+    num = Numbers()
     for name, x, y in placed:
-        sx = num.get(x)
-        if sx is None:
-            sx = num[x] = fp_str(x)
-        sy = num.get(y)
-        if sy is None:
-            sy = num[y] = fp_str(y)
-        ops.append(f"q 1 0 0 1 {sx} {sy} cm")
+        ops.append(f"q 1 0 0 1 {num[x]} {num[y]} cm")
         if name in listed:
             ops.append(f"/{xObjectName(name)} Do Q")
             continue

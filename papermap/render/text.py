@@ -36,6 +36,15 @@ class Run(NamedTuple):
 _ENCODED: WeakKeyDictionary = WeakKeyDictionary()
 
 
+class Numbers(dict):
+    """Coordinates as PDF numbers, each formatted once: a table's columns and each row's baseline
+    recur on every run and placement of a sheet."""
+
+    def __missing__(self, value: float) -> str:
+        text = self[value] = fp_str(value)
+        return text
+
+
 def reserve(c: Canvas, texts: Iterable[str]) -> None:
     """Give every character of ``texts`` its subset code now, in one fixed order.
 
@@ -87,7 +96,7 @@ def draw_texts(c: Canvas, runs: Iterable[Run]) -> None:
     ops = ["q BT"]
     state: tuple = (None, None)     # (subset, size) last set with Tf
     scale = fill = None             # stated for the first run: they live on after other text objects
-    num: dict[float, str] = {}      # a column's x and a row's baseline recur: each formatted once
+    num = Numbers()
     for x, y, text, size, run_scale, run_fill in runs:
         if fill is None or (run_fill is not fill and run_fill != fill):
             ops.append(_fill_op(run_fill))
@@ -95,13 +104,7 @@ def draw_texts(c: Canvas, runs: Iterable[Run]) -> None:
         if run_scale != scale:
             ops.append(f"{fp_str(run_scale)} Tz")
             scale = run_scale
-        sx = num.get(x)
-        if sx is None:
-            sx = num[x] = fp_str(x)
-        sy = num.get(y)
-        if sy is None:
-            sy = num[y] = fp_str(y)
-        ops.append(f"1 0 0 1 {sx} {sy} Tm")
+        ops.append(f"1 0 0 1 {num[x]} {num[y]} Tm")
         pieces = texts.get(text)
         if pieces is None:
             pieces = texts[text] = _pieces(font, doc, codes, text)

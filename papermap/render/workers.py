@@ -147,5 +147,5 @@ def _capture(c: Canvas) -> None:
     # what showPage() and PDFPage.setStream() make of the page, then PDFZCompress
     stream = zlib.compress(("\n".join([c._preamble, *c._code, " "]) + "\n").encode("utf8"))
     _SHEETS.append(Sheet(stream, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
-                         len(forms.RECIPES or ())))
+                         len(forms.RECIPES)))
     c._startPage()
