@@ -40,7 +40,8 @@ from papermap.settings import MM
 from papermap.sources.relief import load_relief, read_sources
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
-Progress = Callable[[str], None]
+# progress(message, done, total): done/total while filing pages (CONTRACTS.md item 2)
+Progress = Callable[..., None]
 
 
 @dataclass
@@ -248,8 +249,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                            xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]])
 
         def filed(i: int) -> None:
-            if i:   # task 0 is the overview, announced above
-                _say(progress, f"page {pages[i - 1].number}/{len(pages)}")
+            if i and progress:   # task 0 is the overview, announced above
+                progress("pages", i, len(pages))
 
         report.redrawn = workers.draw_all(c, [overview] + [page_task(p) for p in pages], cfg.jobs, filed)
         c.save()
@@ -342,5 +343,5 @@ def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: lis
         draw_index_sheet(c, sheet, style, index_sheet, info)
 
 
-def stderr_progress(msg: str) -> None:
-    print(f"papermap: {msg}", file=sys.stderr, flush=True)
+def stderr_progress(msg: str, done: int | None = None, total: int | None = None) -> None:
+    print(f"papermap: {msg}" + (f" {done}/{total}" if total else ""), file=sys.stderr, flush=True)
