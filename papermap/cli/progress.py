@@ -36,8 +36,9 @@ class TerminalProgress:
             from tqdm import tqdm
 
             self.close()
-            self.bar = tqdm(total=total, desc=f"papermap: {message}", unit="", file=self.stream,
-                            dynamic_ncols=True, leave=True)
+            self.bar = tqdm(total=total, desc=f"papermap: {message}", file=self.stream, dynamic_ncols=True,
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+                                       "[{elapsed} elapsed, {remaining} left]")
             self.stage = message
         self.bar.update(done - self.bar.n)
 
