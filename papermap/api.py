@@ -175,7 +175,7 @@ class Page:
     bbox : tuple of 4 floats
         West, south, east, north in degrees: the envelope of the page's ground.
     neighbours : dict
-        Direction (``"n"``, ``"ne"``…) -> number of the page that continues the map that way.
+        Direction (``"N"``, ``"NE"``…) -> number of the page that continues the map that way.
     """
 
     number: int
