@@ -144,5 +144,10 @@ def test_installed_wheel_works_from_any_directory(installed, tmp_path):
     check = papermap("check", POINTS / "ten_rows_three_bad.csv")
     assert check.returncode == 1
     assert check.stdout.splitlines()[-1] == "1 file(s): 7 point(s), 3 unusable, 0 warning(s)"
+    own = elsewhere / "own.toml"   # a style file of one's own, by a path relative to where one is
+    own.write_text((REPO / "styles" / "mono.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    proc = papermap("build", "--osm", MONACO, "--bbox", MONACO_BBOX, "--style", "own.toml", "-o", "own.pdf", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert (elsewhere / "own.pdf").read_bytes()[:5] == b"%PDF-"
     unknown = papermap("build", "--osm", MONACO, "--style", "sepia", "-o", "x.pdf")
     assert unknown.returncode == 1 and re.search(r"unknown style 'sepia' \(known: .*colour, mono", unknown.stderr)
