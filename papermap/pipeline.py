@@ -40,7 +40,8 @@ from papermap.settings import MM
 from papermap.sources.relief import load_relief, read_sources
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
-Progress = Callable[[str], None]
+# progress(message, done, total): done/total while filing pages (CONTRACTS.md item 2)
+Progress = Callable[..., None]
 
 
 @dataclass
@@ -50,6 +51,9 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
     redrawn: int = 0        # tasks (overview; a map page and its table) the parent drew after all (render/workers.py)
+    page_bboxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # W,S,E,N degrees
+    placed: int = 0         # relief points on at least one map page
+    outside: int = 0        # relief points that fell outside every page
 
 
 def _say(progress: Progress | None, msg: str) -> None:
@@ -199,6 +203,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     for page in pages:
         placed.update(members[(page.row, page.col)].tolist())
     outside = [relief.points[i] for i in range(len(relief.points)) if i not in placed]
+    report.placed, report.outside = len(placed), len(outside)
     if outside:
         names = ", ".join(f"{p.display_name() or p.id} ({p.source})" for p in outside[:10])
         more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
@@ -216,7 +221,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     frame = frame_pt(sheet.map)
     to_lonlat = Transformer.from_crs(art.epsg, 4326, always_xy=True)
     date_text = data_date.strftime("%Y-%m-%d") if data_date else "unknown"
-    payloads = {p.number: qr_payload(str(p.number), page_bbox(p.window, to_lonlat), date_text, cfg.qr_url)
+    report.page_bboxes = {p.number: page_bbox(p.window, to_lonlat) for p in pages}
+    payloads = {p.number: qr_payload(str(p.number), report.page_bboxes[p.number], date_text, cfg.qr_url)
                 for p in pages}
     payloads[0] = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
     codes = qr_codes(list(payloads.values()), place, cfg.jobs)
@@ -248,8 +254,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                            xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]])
 
         def filed(i: int) -> None:
-            if i:   # task 0 is the overview, announced above
-                _say(progress, f"page {pages[i - 1].number}/{len(pages)}")
+            if i and progress:   # task 0 is the overview, announced above
+                progress("pages", i, len(pages))
 
         report.redrawn = workers.draw_all(c, [overview] + [page_task(p) for p in pages], cfg.jobs, filed)
         c.save()
@@ -342,5 +348,5 @@ def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: lis
         draw_index_sheet(c, sheet, style, index_sheet, info)
 
 
-def stderr_progress(msg: str) -> None:
-    print(f"papermap: {msg}", file=sys.stderr, flush=True)
+def stderr_progress(msg: str, done: int | None = None, total: int | None = None) -> None:
+    print(f"papermap: {msg}" + (f" {done}/{total}" if total else ""), file=sys.stderr, flush=True)

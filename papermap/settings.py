@@ -1,4 +1,5 @@
 """Fixed numbers of the printed product, in one place (paper, print limits, defaults)."""
+from importlib import resources
 from pathlib import Path
 
 MM = 72.0 / 25.4  # PDF points per millimetre
@@ -18,6 +19,10 @@ MIN_LINE_PT = 0.25        # thinnest line that survives a photocopy
 PRINT_RESOLUTION_MM = 0.1 # geometry detail below this is invisible on paper: simplify to it
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STYLES_DIR = PACKAGE_DIR.parent / "styles"
+# The built-in styles and category tables: the checkout's top-level styles/ folder, which
+# pyproject.toml installs as the package papermap.styles, so it is found from any directory in a
+# wheel, an sdist or the editable install alike. Installed packages are plain folders (wheels are
+# unpacked), so the resource is a real path that style files and cache keys can name.
+STYLES_DIR = Path(str(resources.files("papermap.styles")))
 
 USER_AGENT = "papermap/0.1 (printable relief maps; https://github.com/papermap)"

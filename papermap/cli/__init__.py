@@ -6,10 +6,19 @@ import gc
 import importlib
 import sys
 
+from papermap import __version__
 from papermap.errors import PapermapError
 
 # one module per subcommand, each with register(subparsers) -> parser whose defaults carry run(args)
 SUBCOMMANDS = ["build", "check", "template", "fetch"]
+
+EXIT_STATUS = """\
+exit status:
+  0    success
+  1    bad input or a failed build: one line on stderr names the file, place and field
+  2    usage: an unknown option, a missing or malformed argument
+  130  interrupted (Ctrl-C); no half-written file is left behind
+"""
 
 
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -17,7 +26,10 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="papermap",
         description="Printable relief-map atlases (A4/A3 PDF) from OpenStreetMap data and relief points.",
+        epilog="Run 'papermap COMMAND --help' for a command's options.\n\n" + EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in SUBCOMMANDS if only is None else [only]:
         importlib.import_module(f"papermap.cli.{name}").register(sub)

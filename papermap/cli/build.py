@@ -1,57 +1,112 @@
-"""``papermap build``: config and/or flags in, atlas PDF out."""
+"""``papermap build``: config and/or flags in, atlas PDF (or PNG previews) out, through :func:`papermap.build`."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papermap import settings
+from papermap.cli import EXIT_STATUS
+from papermap.errors import PapermapError
+from papermap.output.png import DEFAULT_DPI, DPI_RANGE
+
+if TYPE_CHECKING:
+    from papermap.api import Report
+
+# the flags that are config keys, handed to papermap.build as its settings
+SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
+            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")
+
+OUTPUTS = """\
+outputs:
+  -o FILE.pdf          the atlas PDF: overview, map pages, point tables
+  -o FILE.png          PNG previews, one per sheet: FILE-01.png (the overview), FILE-02.png…,
+                       at --dpi
+  -o -                 the PDF on standard output (progress and summary go to stderr)
+  --grid-out F.geojson the page grid for QGIS and web maps: one polygon per page with its
+                       number, bbox (W,S,E,N degrees) and neighbours
+"""
 
 
-def register(sub) -> argparse.ArgumentParser:
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
-        "build", help="build a printable atlas PDF",
-        description="Build a printable atlas: an overview page, then map pages that tile the area at a "
+        "build", help="build a printable atlas PDF (or PNG previews)",
+        description="Build a printable atlas: an overview page, then map pages that tile the area at a\n"
                     "fixed scale. Every config key can also be given as a flag; flags win.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        epilog=OUTPUTS + "\n" + EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("config", nargs="?", type=Path, help="TOML config file (optional)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
-    p.add_argument("--osm", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json")
-    p.add_argument("--bbox", help="area as WEST,SOUTH,EAST,NORTH in degrees (default: the extract's extent)")
-    p.add_argument("--paper", help=f"paper size: {' or '.join(settings.PAPER_MM)} (default {settings.DEFAULT_PAPER})")
-    p.add_argument("--orientation", help="portrait or landscape (default portrait)")
-    p.add_argument("--scale", type=int, help="map scale denominator, e.g. 10000 for 1:10,000")
-    p.add_argument("--overlap", dest="overlap_mm", type=float, help="overlap between pages in paper mm")
-    p.add_argument("--style", help="style name in styles/ (colour, mono) or a .toml path")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="FILE.pdf, FILE.png (one PNG per sheet: FILE-01.png…) or - for standard output")
+    p.add_argument("--osm", metavar="FILE", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json")
+    p.add_argument("--bbox", metavar="W,S,E,N",
+                   help="area as west,south,east,north in degrees (default: the extract's extent)")
+    p.add_argument("--paper", help=f"paper size: {' or '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")
+    p.add_argument("--orientation", help=f"portrait or landscape (default: {settings.DEFAULT_ORIENTATION})")
+    p.add_argument("--scale", type=int, metavar="N",
+                   help=f"map scale denominator, e.g. 5000 for 1:5,000 (default: {settings.DEFAULT_SCALE})")
+    p.add_argument("--overlap", dest="overlap_mm", type=float, metavar="MM",
+                   help=f"overlap between pages in paper mm (default: {settings.DEFAULT_OVERLAP_MM:g})")
+    p.add_argument("--style", metavar="NAME|FILE",
+                   help=f"built-in style (colour or mono) or a style .toml file (default: {settings.DEFAULT_STYLE})")
     p.add_argument("--mono", action="store_const", const=True, help="black-and-white style for any printer")
-    p.add_argument("--title", help="title printed on every page")
-    p.add_argument("--lang", help="label languages: ja, en or ja,en")
+    p.add_argument("--title", help="title printed on every page (default: the extract's file name)")
+    p.add_argument("--lang", help=f"label languages: ja, en or ja,en (default: {','.join(settings.DEFAULT_LANG)})")
     p.add_argument("--points", action="append", metavar="FILE",
                    help="relief points: CSV, GeoJSON, KML/KMZ or uMap file (repeatable)")
     p.add_argument("--osm-points", dest="osm_points", action=argparse.BooleanOptionalAction, default=None,
-                   help="also take relief points (water taps, toilets, shelters…) from the OSM data")
-    p.add_argument("--qr-url", dest="qr_url",
+                   help="also take relief points (water taps, toilets, shelters…) from the OSM data (default: yes)")
+    p.add_argument("--qr-url", dest="qr_url", metavar="URL",
                    help="http(s) URL template for the QR codes, e.g. https://example.org/map#{south},{west},{north},{east}")
-    p.add_argument("--jobs", type=int, help="pages drawn in parallel processes (default: all cores)")
-    p.add_argument("--cache-dir", dest="cache_dir", help="cache for downloads and drawn basemaps")
+    p.add_argument("--jobs", type=int, metavar="N", help="pages drawn in parallel processes (default: all cores)")
+    p.add_argument("--cache-dir", dest="cache_dir", metavar="DIR",
+                   help="cache for downloads and drawn basemaps (default: the user cache folder)")
     p.add_argument("--offline", action="store_const", const=True, help="use only cached copies of URL sources")
     p.add_argument("--no-cache", action="store_true", help="draw the basemap afresh and do not cache it")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.add_argument("--dpi", type=int, default=DEFAULT_DPI,
+                   help=f"resolution of PNG previews, {DPI_RANGE[0]} to {DPI_RANGE[1]} (default: {DEFAULT_DPI})")
+    p.add_argument("--grid-out", dest="grid_out", metavar="FILE.geojson",
+                   help="also write the page grid as GeoJSON (page number, bbox, neighbours)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress (warnings and the summary are still printed)")
     p.set_defaults(run=run)
     return p
 
 
-def run(args: argparse.Namespace) -> int:
-    from papermap.config import load_config
-    from papermap.pipeline import build_atlas, stderr_progress
+def plural(n: int, noun: str) -> str:
+    """'1 map page', '2 map pages'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
-    overrides = {k: getattr(args, k) for k in
-                 ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-                  "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")}
-    cfg = load_config(args.config, overrides)
-    report = build_atlas(cfg, args.output, progress=None if args.quiet else stderr_progress,
-                         use_cache=not args.no_cache)
+
+def summary(report: Report, output: str, grid_out: str | None = None) -> str:
+    """One line: what was written, how many pages, and where the relief points went."""
+    if output == "-":
+        written = "the PDF to standard output"
+    elif output.lower().endswith(".png"):
+        pngs = [f for f in report.files if f.suffix.lower() == ".png"]
+        written = f"{pngs[0]} … {pngs[-1].name} ({plural(len(pngs), 'sheet')})"
+    else:
+        written = output
+    points = f"{plural(report.placed, 'relief point')} on the map"
+    if report.outside:
+        points += f", {report.outside:,} outside every page (see the warning)"
+    grid = f"; page grid in {grid_out}" if grid_out else ""
+    return f"wrote {written}: overview + {plural(len(report.pages), 'map page')}, {points}{grid}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from papermap.api import build
+    from papermap.cli.progress import reporter
+
+    to_stdout = args.output == "-"
+    if to_stdout and sys.stdout.isatty():
+        raise PapermapError("not writing PDF bytes to a terminal: redirect standard output (-o - > atlas.pdf) "
+                            "or give -o FILE")
+    with reporter(args.quiet) as progress:
+        report = build(sys.stdout.buffer if to_stdout else args.output, args.config, dpi=args.dpi,
+                       grid_out=args.grid_out, progress=progress, use_cache=not args.no_cache,
+                       **{k: getattr(args, k) for k in SETTINGS})
     for warning in report.warnings:
         print(f"papermap: warning: {warning}", file=sys.stderr)
-    print(f"wrote {args.output}: overview + {len(report.pages)} map pages, {report.points} relief points")
+    print(summary(report, args.output, args.grid_out), file=sys.stderr if to_stdout else sys.stdout)
     return 0

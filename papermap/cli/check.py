@@ -2,24 +2,37 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 
+from papermap.cli import EXIT_STATUS
 from papermap.errors import InputError
-from papermap.model.categories import load_categories
-from papermap.model.points import Problem
-from papermap.sources.points import read_points
+from papermap.model.categories import Categories, load_categories
+from papermap.model.points import Problem, ReadResult
+from papermap.sources.points import detect_format, read_points
+from papermap.sources.points.csv import read_csv
+from papermap.sources.points.geojson import read_geojson
+from papermap.sources.points.kml import read_kml
+from papermap.sources.points.umap import read_umap
+
+STDIN = "<stdin>"   # how problems in piped input are located: <stdin>:LINE:FIELD: message
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "check",
         help="validate relief-point files (CSV, GeoJSON, KML/KMZ, uMap)",
-        description="Read relief-point files the way 'build' does and print every problem as "
+        description="Read relief-point files the way 'build' does and print every problem as\n"
                     "FILE:LINE_OR_FEATURE:FIELD: message. Exit status 1 if any row is unusable.",
+        epilog="example:\n  curl -s https://example.org/water.csv | papermap check - --format csv\n\n" + EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="points file(s) to check")
+    p.add_argument("files", nargs="+", metavar="FILE", help="points file(s) to check; - reads standard input")
+    p.add_argument("--format", choices=("csv", "geojson", "kml"),
+                   help="what standard input holds (default: recognised from its content; files are "
+                        "recognised by content and extension). A uMap export is geojson.")
     p.add_argument("--summary", action="store_true", help="also print how many points each category got")
-    p.add_argument("--categories", metavar="TOML", help="category table (default: styles/categories.toml)")
+    p.add_argument("--categories", metavar="TOML", help="category table (default: the built-in categories.toml)")
     p.add_argument("--map", dest="category_map", action="append", default=[], metavar="NAME=CATEGORY",
                    help="treat a source's folder/category NAME as our CATEGORY id (repeatable)")
     p.set_defaults(run=run)
@@ -34,6 +47,15 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
             raise InputError(f"--map {pair!r}: expected NAME=CATEGORY")
         mapping[name.strip()] = category.strip()
     return mapping
+
+
+def read_stdin(fmt: str | None, categories: Categories, category_map: dict[str, str]) -> ReadResult:
+    """The points piped in, read as ``fmt`` (csv, geojson, kml), or as their content says."""
+    data = sys.stdin.buffer.read()
+    found = detect_format(STDIN, data)
+    kind = found if fmt is None or (fmt, found) == ("geojson", "umap") else fmt
+    reader = {"csv": read_csv, "geojson": read_geojson, "kml": read_kml, "umap": read_umap}[kind]
+    return reader(STDIN, categories, category_map, data=data)
 
 
 def format_problem(problem: Problem) -> str:
@@ -51,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
     fatal = warnings = 0
     for path in args.files:
         try:
-            result = read_points(path, categories, category_map)
+            if path == "-":
+                result = read_stdin(args.format, categories, category_map)
+            else:
+                result = read_points(path, categories, category_map)
         except InputError as exc:
             print(f"{exc.file or path}:{exc.where}:{exc.field}: {exc.message}")
             fatal += 1

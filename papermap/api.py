@@ -1,0 +1,301 @@
+"""The Python API: build an atlas from a notebook or another program, exactly as ``papermap build`` does.
+
+>>> import papermap
+>>> report = papermap.build("monaco.pdf", osm="monaco.osm.pbf", mono=True, scale=5000)
+>>> [(page.number, page.bbox) for page in report.pages]
+
+Every setting is a keyword named like its config key (and its ``--flag``). Settings are checked
+before any work starts; a wrong one raises :class:`papermap.InputError` naming it, never a
+``KeyError`` from deep inside the build. The ``papermap build`` command calls :func:`build`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import types
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, BinaryIO, TypedDict, Unpack
+
+from papermap import config as _config
+from papermap.errors import InputError, PapermapError
+from papermap.output.png import DEFAULT_DPI, check_dpi, write_pngs
+
+__all__ = ["Config", "Page", "Report", "Settings", "build"]
+
+PathLike = str | os.PathLike[str]
+Progress = Callable[..., None]
+
+
+class Settings(TypedDict, total=False):
+    """The keyword settings of :class:`Config` and :func:`build`: the config file's keys.
+
+    osm : path
+        OSM extract: ``.osm.pbf``, ``.osm``, ``.osm.bz2`` or Overpass ``.json`` (required, here or
+        in the config file).
+    title : str
+        Title printed on every sheet (default: the extract's file name).
+    bbox : str or sequence of 4 floats
+        Area as west, south, east, north in degrees (default: the extract's extent).
+    paper : str
+        ``"A4"`` or ``"A3"``.
+    orientation : str
+        ``"portrait"`` or ``"landscape"``.
+    scale : int
+        Scale denominator, 10000 for 1:10,000.
+    overlap_mm : float
+        Overlap between neighbouring pages, in paper millimetres.
+    style : str
+        A built-in style name (``"colour"``, ``"mono"``) or the path of a style TOML file.
+    mono : bool
+        Black and white, for any printer and the photocopier.
+    lang : str or sequence of str
+        Label languages: ``"ja"``, ``"en"``, ``"ja,en"`` or ``["ja", "en"]``.
+    points : sequence of paths
+        Relief-point files: CSV, GeoJSON, KML/KMZ or uMap (a list, even for one file).
+    sources : sequence of dict
+        ``[[sources]]`` tables: ``{"path": ...}`` or ``{"url": ...}``, optionally ``category_map``.
+    osm_points : bool
+        Also take relief points (water taps, toilets, shelters…) from the OSM data.
+    qr_url : str
+        http(s) URL template for the QR codes, e.g. ``https://example.org/map#{south},{west},{north},{east}``.
+    jobs : int
+        Pages drawn in parallel processes (0: all cores).
+    cache_dir : path
+        Cache for downloads and drawn basemaps (default: the user cache folder).
+    offline : bool
+        Use only cached copies of URL sources.
+    """
+
+    osm: PathLike
+    title: str
+    bbox: str | Sequence[float]
+    paper: str
+    orientation: str
+    scale: int
+    overlap_mm: float
+    style: str
+    mono: bool
+    lang: str | Sequence[str]
+    points: Sequence[PathLike]
+    sources: Sequence[dict[str, Any]]
+    osm_points: bool
+    qr_url: str
+    jobs: int
+    cache_dir: PathLike
+    offline: bool
+
+
+def _describe(hint: Any) -> str:
+    """A type hint in words, for error messages."""
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        return " or ".join(dict.fromkeys(_describe(a) for a in typing.get_args(hint)))
+    if typing.get_origin(hint) is Sequence:
+        return f"a list of ({_describe(typing.get_args(hint)[0])})"
+    words = {str: "text", int: "a whole number", float: "a number", bool: "True or False",
+             os.PathLike: "a path", dict: "a table (dict)"}
+    return words.get(typing.get_origin(hint) or hint, getattr(hint, "__name__", str(hint)))
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """True if ``value`` is of the type ``hint`` names (the hints used in :class:`Settings`)."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_matches(value, a) for a in typing.get_args(hint))
+    if origin is Sequence:  # a list or tuple; a string is not a list of files
+        return isinstance(value, (list, tuple)) and all(_matches(v, typing.get_args(hint)[0]) for v in value)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return hint is Any or isinstance(value, origin or hint)
+
+
+def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` without the ones left at None, each checked against :class:`Settings`.
+
+    Raises
+    ------
+    InputError
+        For an unknown name or a value of the wrong type, naming the setting.
+    """
+    hints = typing.get_type_hints(Settings)
+    for key, value in settings.items():
+        if key not in hints:
+            raise InputError(f"unknown setting {key!r} (known: {', '.join(hints)})", field=key)
+        if value is not None and not _matches(value, hints[key]):
+            raise InputError(f"must be {_describe(hints[key])}, not {type(value).__name__} {value!r}", field=key)
+    return {k: v for k, v in settings.items() if v is not None}
+
+
+class Config(_config.Config):
+    """A build configuration, checked when it is made.
+
+    The same checks as a config file gets: a ``Config`` that exists is one a build accepts.
+
+    Parameters
+    ----------
+    file : path, optional
+        A TOML config file (see the README); its relative paths are relative to the file.
+    **settings
+        Any of the :class:`Settings`, overriding the file's keys as command-line flags do; paths
+        are relative to the current directory.
+
+    Raises
+    ------
+    InputError
+        A missing file, a wrong or unknown setting, or a value out of range, naming the setting.
+
+    Examples
+    --------
+    >>> cfg = papermap.Config(osm="monaco.osm.pbf", paper="A3", lang="en")
+    >>> cfg.lang
+    ('en',)
+    """
+
+    def __init__(self, file: PathLike | None = None, /, **settings: Unpack[Settings]) -> None:
+        if file is not None and not isinstance(file, (str, os.PathLike)):
+            raise InputError(f"must be the path of a TOML file, not {type(file).__name__}", field="config file")
+        checked = _config.load_config(None if file is None else Path(file), check_settings(dict(settings)))
+        for f in fields(checked):
+            setattr(self, f.name, getattr(checked, f.name))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One map page of the atlas.
+
+    Attributes
+    ----------
+    number : int
+        The page number printed on the sheet (the overview is not numbered).
+    bbox : tuple of 4 floats
+        West, south, east, north in degrees: the envelope of the page's ground.
+    neighbours : dict
+        Direction (``"N"``, ``"NE"``…) -> number of the page that continues the map that way.
+    """
+
+    number: int
+    bbox: tuple[float, float, float, float]
+    neighbours: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a build made.
+
+    Attributes
+    ----------
+    files : list of Path
+        The files written: the PDF, or one PNG per sheet, then the grid GeoJSON if asked for
+        (empty when the PDF went to a stream).
+    pages : list of Page
+        The map pages, in page-number order.
+    points : int
+        Relief points after merging duplicates.
+    placed : int
+        Of those, the points on at least one map page.
+    outside : int
+        The points that fell outside every page (named in ``warnings``).
+    warnings : list of str
+        Everything the reader should know: bad rows, points left out, stale downloads.
+    """
+
+    files: list[Path]
+    pages: list[Page]
+    points: int
+    placed: int
+    outside: int
+    warnings: list[str]
+
+
+def _folder_of(path: Path, what: str) -> Path:
+    """``path``, if its folder exists: checked before the build, not after minutes of drawing."""
+    if not path.parent.is_dir():
+        raise InputError(f"folder {path.parent} does not exist", file=str(path), field=what)
+    return path
+
+
+def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike | None = None, *,
+          dpi: int = DEFAULT_DPI, grid_out: PathLike | None = None, progress: Progress | None = None,
+          use_cache: bool = True, **settings: Unpack[Settings]) -> Report:
+    """Build an atlas: an overview sheet, then map pages that tile the area at a fixed scale.
+
+    Parameters
+    ----------
+    out : path or binary file
+        Where the atlas goes. A path ending in ``.png`` writes PNG previews, one per sheet:
+        ``NAME-01.png`` (the overview), ``NAME-02.png``…; any other path gets the PDF; an open
+        binary file (``sys.stdout.buffer``, ``io.BytesIO()``) gets the PDF's bytes.
+    config : Config or path, optional
+        A checked :class:`Config`, or a TOML config file; ``settings`` override it.
+    dpi : int
+        Resolution of PNG previews (36 to 600).
+    grid_out : path, optional
+        Also write the page grid as GeoJSON (see :mod:`papermap.output.grid`).
+    progress : callable, optional
+        Called as ``progress(message, done=None, total=None)`` at each stage of the build.
+    use_cache : bool
+        Reuse a drawn basemap from the cache and store this one; False draws afresh.
+    **settings
+        Any of the :class:`Settings` (``osm``, ``points``, ``bbox``, ``scale``, ``mono``, ``lang``…).
+
+    Returns
+    -------
+    Report
+        The files written, the map pages with their bbox in degrees, the points placed and outside,
+        and the warnings.
+
+    Raises
+    ------
+    InputError
+        A wrong setting or unreadable input, naming the file and setting; nothing is written then.
+    PapermapError
+        Any other failure the user can act on.
+    """
+    from papermap.pipeline import build_atlas
+
+    if isinstance(config, _config.Config):   # checked again: a bare papermap.config.Config is not
+        cfg = Config(**{f.name: getattr(config, f.name) for f in fields(config)} | settings)
+    elif config is None or isinstance(config, (str, os.PathLike)):
+        cfg = Config(config, **settings)
+    else:
+        raise InputError(f"must be a papermap.Config or a config file path, not {type(config).__name__}",
+                         field="config")
+    grid_path = None if grid_out is None else _folder_of(Path(grid_out), "grid_out")
+    stream: BinaryIO | None = None
+    target: Path | None = None
+    if isinstance(out, (str, os.PathLike)):
+        target = _folder_of(Path(out), "out")
+        if target.suffix.lower() == ".png":
+            check_dpi(dpi)
+    elif hasattr(out, "write"):
+        stream = out
+    else:
+        raise PapermapError(f"out must be a path or a binary file, not {type(out).__name__}")
+
+    files: list[Path] = []
+    if target is not None and target.suffix.lower() != ".png":
+        result = build_atlas(cfg, target, progress=progress, use_cache=use_cache)
+        files.append(target)
+    else:
+        with tempfile.TemporaryDirectory(prefix="papermap-") as tmp:
+            pdf = Path(tmp) / "atlas.pdf"
+            result = build_atlas(cfg, pdf, progress=progress, use_cache=use_cache)
+            if target is not None:
+                files += write_pngs(pdf, target, dpi, progress)
+            elif stream is not None:
+                with pdf.open("rb") as f:
+                    shutil.copyfileobj(f, stream)
+                stream.flush()
+    pages = [Page(p.number, result.page_bboxes[p.number], dict(p.neighbours)) for p in result.pages]
+    if grid_path is not None:
+        from papermap.output.grid import write_grid
+
+        write_grid(grid_path, pages)
+        files.append(grid_path)
+    return Report(files=files, pages=pages, points=result.points, placed=result.placed, outside=result.outside,
+                  warnings=list(result.warnings))
