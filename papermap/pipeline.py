@@ -23,7 +23,7 @@ from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
 from papermap.model.points import Point
 from papermap.model.style import Style, load_style
-from papermap.output.atomic import atomic_path
+from papermap._files import atomic_path
 from papermap.render import artcache, workers
 from papermap.render import sheet as draw
 from papermap.render.artcache import AtlasArt, CellArt

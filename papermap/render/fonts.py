@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from papermap.errors import PapermapError
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 
 FONT = "IPAexGothic"
 
