@@ -24,18 +24,17 @@ from papermap.model.categories import Categories, load_categories
 from papermap.model.points import Point
 from papermap.model.style import Style, load_style
 from papermap._files import atomic_path
-from papermap.render import artcache, workers
+from papermap.render import artcache
 from papermap.render import sheet as draw
 from papermap.render.artcache import AtlasArt, CellArt
 from papermap.layout.qr import QrMatrix, qr_matrix, qr_payload
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
 from papermap.layout.table import (CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow, continued_from,
                                    layout_table)
-from papermap.render.fonts import register, text_width
+from papermap.render.pdf import Document, Task, load_font, text_width
 from papermap.render.pages import (MapSheet, draw_index_sheet, draw_map_sheet, draw_overview_sheet,
                                    draw_table_sheets)
 from papermap.render.mapops import page_ops
-from papermap.render.text import reserve
 from papermap.settings import MM
 from papermap.sources.relief import load_relief, read_sources
 
@@ -169,7 +168,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         from papermap.sources.cache import default_cache_dir
 
         cache_dir = cfg.cache_dir or default_cache_dir()
-    register(cache_dir)
+    load_font(cache_dir)
     poi_keys = poi_keys_of(cfg, categories)
     place = art_place(cfg, style, poi_keys, cache_dir) if cache_dir else None
 
@@ -225,7 +224,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         for cat in {relief.points[i].category for i in members[(page.row, page.col)].tolist()}:
             index.setdefault(cat, []).append(page.number)
 
-    def page_task(page: MapPage) -> workers.Task:
+    def page_task(page: MapPage) -> Task:
         def lay_out_and_draw(c) -> None:
             idx = members[(page.row, page.col)]
             vp = Viewport(page.window, frame)
@@ -240,9 +239,9 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         return lay_out_and_draw
 
     with atomic_path(Path(out_path)) as tmp:
-        c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
-                            f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
-        reserve(c, sheet_texts(info, relief.points, categories, (lb for a in art.cells for lb in a.labels)))
+        c = Document(tmp, (sheet.sheet.w * MM, sheet.sheet.h * MM), info.title,
+                     f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}", cache_dir)
+        c.reserve(sheet_texts(info, relief.points, categories, (lb for a in art.cells for lb in a.labels)))
         _say(progress, "overview")
         overview = partial(draw_overview, sheet=sheet, style=style, art=art, pages=pages, points=relief.points,
                            xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]])
@@ -251,8 +250,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
             if i:   # task 0 is the overview, announced above
                 _say(progress, f"page {pages[i - 1].number}/{len(pages)}")
 
-        report.redrawn = workers.draw_all(c, [overview] + [page_task(p) for p in pages], cfg.jobs, filed)
-        c.save()
+        report.redrawn = c.draw_all([overview] + [page_task(p) for p in pages], cfg.jobs, filed)
+        c.finish()
     return report
 
 
