@@ -13,7 +13,8 @@ from papermap.config import load_config
 from papermap.layout.grid import MapPage
 from papermap.model.categories import load_categories
 from papermap.model.points import Point
-from papermap.pipeline import build_atlas, lay_out_map_page
+from papermap.layout.atlas import lay_out_map_page
+from papermap.pipeline import build_atlas
 from papermap.render.artcache import CellArt
 from pdfcheck import map_page_index, page_texts, photocopy, qr_texts, render
 
@@ -95,7 +96,8 @@ def test_table_numbers_match_map_numbers_and_list_every_point_once():
     page = MapPage(1, 0, 0, (0, 0, 1800, 2230))
     cfg = load_config(None, {"osm": str(MONACO)})
 
-    ms, rows = lay_out_map_page(page, CellArt(None, True, "", []), pts, xy, categories, cfg, (b"\x01",), frame)
+    ms, rows = lay_out_map_page(page, CellArt(None, True, "", []), pts, xy, categories, cfg, (b"\x01",), frame,
+                                lambda entries: [])
     assert sorted(r.name for r in rows) == sorted(p.name for p in pts)   # every point, exactly once
     numbers = sorted({s.number for s in ms.symbols})
     assert numbers == list(range(1, len(numbers) + 1))

@@ -11,8 +11,9 @@ from conftest import MONACO, MONACO_BBOX, REPO, shared_file
 from papermap.config import load_config
 from papermap.layout.table import TableRow, layout_table
 from papermap.model.categories import load_categories
-from papermap.pipeline import build_atlas, sheet_texts
-from papermap.render import sheet as draw
+from papermap.layout.atlas import sheet_texts
+from papermap.layout.sheets import SheetText
+from papermap.pipeline import build_atlas
 from papermap.errors import PapermapError
 from papermap.render.pdf import BLACK, Document, FormRecipeError, Run, text_width
 from papermap.render.pdf.version import check_reportlab
@@ -57,7 +58,7 @@ def test_every_character_of_the_real_2018_tables_is_reserved():
     kml = shared_file("relief/hiroshima-2018-water-supply.kml")
     cats = load_categories()
     points = read_points(kml, cats).points
-    info = draw.SheetText("尾道・三原", "2018-07-10 09:00 UTC", "2018-07-11 08:00", str(kml), 10000, ("ja", "en"))
+    info = SheetText("尾道・三原", "2018-07-10 09:00 UTC", "2018-07-11 08:00", str(kml), 10000, ("ja", "en"))
     reserved = set("".join(sheet_texts(info, points, cats)))
     rows = [TableRow.from_point(i + 1, p) for i, p in enumerate(points)]
     chunks = layout_table(rows, 500.0, 700.0, 700.0, text_width, langs=("ja", "en"), page_label="3")

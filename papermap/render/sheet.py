@@ -2,25 +2,12 @@
 the document. Positions come from the layout; this module only draws."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from papermap.layout.frame import SheetLayout
 from papermap.layout.furniture import ScaleBar, Tab, say
 from papermap.layout.labels import Label
+from papermap.layout.sheets import SheetText
 from papermap.render.pdf import BLACK, WHITE, Colour, Document, text_width
 from papermap.settings import MM, MIN_FONT_PT
-
-
-@dataclass(frozen=True)
-class SheetText:
-    """The words every sheet carries: what it is, how fresh its data are, where they come from."""
-
-    title: str
-    data_date: str
-    printed: str
-    source: str
-    scale: int
-    langs: tuple[str, ...]
 
 
 def _fit(text: str, size: float, max_w: float) -> float:
