@@ -41,16 +41,26 @@ Progress = Callable[..., None]   # progress(message, done=None, total=None)
 
 @dataclass
 class BuildReport:
+    """What a build made, for the CLI's summary and for callers of ``build_atlas``."""
+
     pages: list[MapPage] = field(default_factory=list)
     points: int = 0
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
-    redrawn: int = 0        # tasks (overview; a map page and its table) the parent drew after all (render/pdf/filing.py)
+    redrawn: int = 0        # jobs (overview; a map page and its table) the parent drew after all (render/pdf/filing.py)
+    page_bboxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # number -> W,S,E,N
+    placed: int = 0         # relief points on at least one map page
+    outside: int = 0        # relief points outside every page
+    sheets: int = 0         # PDF pages written: overview, map pages, table and index sheets
+    data_date: str | None = None   # the one data date printed on every sheet
 
 
-def _say(progress: Progress | None, msg: str) -> None:
+def _say(progress: Progress | None, msg: str, done: int | None = None, total: int | None = None) -> None:
     if progress:
-        progress(msg)
+        if done is None:
+            progress(msg)
+        else:
+            progress(msg, done, total)
 
 
 def area_of(cfg: Config, extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -76,11 +86,13 @@ def _cell_art(basemap, style: Style, frame: Box, cell: Cell) -> CellArt:
     return CellArt(cell, True, page_ops(basemap, style, vp), place_labels(basemap, vp, style["labels"], text_width))
 
 
-def poi_keys_of(cfg: Config, categories: Categories) -> list[str]:
-    """The OSM tag keys read for relief points, none when OSM points are off."""
+def poi_keys_of(categories: Categories) -> list[str]:
+    """The OSM tag keys read for relief points, whether or not they are printed (``osm_points``):
+    an extract without a header date is dated by the newest element read, so reading the same
+    elements either way keeps one data date per atlas (and one cached drawing for both)."""
     from papermap.sources.points import osm_poi_keys
 
-    return sorted(osm_poi_keys(categories)) if cfg.osm_points else []
+    return sorted(osm_poi_keys(categories))
 
 
 def art_place(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str], cache_dir: Path) -> tuple[Path, str]:
@@ -152,7 +164,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
 
         cache_dir = cfg.cache_dir or default_cache_dir()
     load_font(cache_dir)
-    poi_keys = poi_keys_of(cfg, categories)
+    poi_keys = poi_keys_of(categories)
     place = art_place(cfg, style, fmt, poi_keys, cache_dir) if cache_dir else None
 
     # the points files are read by a worker of their own while the basemap is read and drawn
@@ -170,14 +182,18 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     if not laid.pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
     report.pages = laid.pages
+    report.page_bboxes = {p.number: lonlat_box(art.epsg, p.window) for p in laid.pages}
+    report.placed = len(laid.placed)
+    report.outside = len(relief.points) - report.placed
+    report.data_date = info.data_date if art.data_date else None
     outside = [p for i, p in enumerate(relief.points) if i not in laid.placed]
     if outside:
         names = ", ".join(f"{p.display_name() or p.id} ({p.source})" for p in outside[:10])
         more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
         report.warnings.append(f"{len(outside)} relief point(s) lie outside the mapped area and are not "
                                f"on any page: {names}{more}")
-    report.redrawn = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path), cache_dir,
-                           cfg.jobs, progress)
+    report.redrawn, report.sheets = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path),
+                                          cache_dir, cfg.jobs, progress)
     return report
 
 
@@ -212,24 +228,21 @@ def sheet_text(cfg: Config, art: AtlasArt, relief: ReadResult, now: datetime) ->
 
 
 def write(fmt: SheetFormat, paper: Stationery, out_path: Path, cache_dir: Path | None, jobs: int,
-          progress: Progress | None) -> int:
+          progress: Progress | None) -> tuple[int, int]:
     """Every sheet the format laid out, drawn into the PDF at ``out_path`` (atomically), over
-    ``jobs`` workers. Returns how many jobs the parent drew itself after all."""
+    ``jobs`` workers. Returns how many jobs the parent drew itself after all, and the sheets written."""
     info = paper.info
-    jobs_ = fmt.jobs()
+    sheet_jobs = fmt.jobs()
     with atomic_path(out_path) as tmp:
         doc = Document(tmp, fmt.sheet_pt, info.title,
                        f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}", cache_dir)
         doc.reserve(fmt.texts())
-        _say(progress, "overview")
-
-        def filed(i: int) -> None:
-            if i:   # job 0 is the overview, announced above
-                _say(progress, f"page {i}/{len(jobs_) - 1}")
-
-        redrawn = doc.draw_all([partial(_draw_job, job, paper) for job in jobs_], jobs, filed)
+        _say(progress, "pages", 0, len(sheet_jobs))
+        redrawn = doc.draw_all([partial(_draw_job, job, paper) for job in sheet_jobs], jobs,
+                               lambda i: _say(progress, "pages", i + 1, len(sheet_jobs)))
+        sheets = doc.sheets
         doc.finish()
-    return redrawn
+    return redrawn, sheets
 
 
 def _draw_job(job, paper: Stationery, doc: Document) -> None:

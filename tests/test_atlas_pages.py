@@ -118,3 +118,24 @@ def test_many_pages_get_an_index_sheet_instead_of_an_overflowing_legend(tmp_path
     texts = page_texts(out)
     assert "種類別の地図ページ / Map pages by kind of point" in texts[1]
     assert "給水 Drinking water →" in " ".join(texts[1].split())
+
+
+def test_the_report_says_what_was_printed(tmp_path):
+    """Pages with their areas, points placed or outside, sheets written, the data date; and the
+    progress of filing pages, as done of total."""
+    from pdfcheck import page_count
+
+    calls = []
+    out = tmp_path / "a.pdf"
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": MONACO_BBOX, "points": [str(RELIEF)]})
+    report = build_atlas(cfg, out, now=NOW, progress=lambda *args: calls.append(args))
+    assert report.sheets == page_count(out) > 1 + len(report.pages)
+    assert set(report.page_bboxes) == {p.number for p in report.pages}
+    w, s, e, n = (float(v) for v in MONACO_BBOX.split(","))
+    for bw, bs, be, bn in report.page_bboxes.values():
+        assert bw < be and bs < bn and bw < e and be > w and bs < n and bn > s
+    assert report.placed + report.outside == report.points and report.placed > 0
+    assert report.data_date == "2023-12-26 21:21 UTC" or report.data_date.startswith("2023-12-26")
+    pages = [c for c in calls if c[0] == "pages"]
+    total = 1 + len(report.pages)
+    assert pages == [("pages", done, total) for done in range(total + 1)]

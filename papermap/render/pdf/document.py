@@ -70,6 +70,11 @@ class Document:
         """The sheet is done: file it and start the next."""
         self._canvas.showPage()
 
+    @property
+    def sheets(self) -> int:
+        """How many sheets are filed so far."""
+        return self._canvas.getPageNumber() - 1
+
     def finish(self) -> None:
         """Write the PDF out."""
         self._canvas.save()
