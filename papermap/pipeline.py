@@ -63,8 +63,11 @@ def _say(progress: Progress | None, msg: str, done: int | None = None, total: in
             progress(msg, done, total)
 
 
-def area_of(cfg: Config, extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The mapped area in degrees: the bbox if given (it must overlap the data), else the extent."""
+def area_of(cfg: Config, extent: Box, pages: Callable[[Box], int]) -> Box:
+    """The mapped area in degrees: the bbox if given (it must overlap the data), else the extent.
+    A bbox reaching beyond the data is cut to the data's extent when that needs fewer pages
+    (``pages(bbox)``): there is nothing to draw beyond it, and a bbox far too large would
+    otherwise be worked through cell by empty cell."""
     if cfg.bbox is None:
         return extent
     w, s, e, n = cfg.bbox
@@ -72,18 +75,34 @@ def area_of(cfg: Config, extent: tuple[float, float, float, float]) -> tuple[flo
         raise InputError(f"bbox {w},{s},{e},{n} is outside the extract, which covers "
                          f"{extent[0]:.5f},{extent[1]:.5f},{extent[2]:.5f},{extent[3]:.5f}",
                          file=str(cfg.osm), field="bbox")
-    return cfg.bbox
+    clipped = (max(w, extent[0]), max(s, extent[1]), min(e, extent[2]), min(n, extent[3]))
+    return clipped if clipped != tuple(cfg.bbox) and pages(clipped) < pages(cfg.bbox) else cfg.bbox
+
+
+def clipped_warning(cfg: Config, area: tuple[float, float, float, float]) -> str | None:
+    """What to tell the user when their bbox reached beyond the data and was cut to it."""
+    if cfg.bbox is None or tuple(area) == tuple(cfg.bbox):
+        return None
+    return (f"bbox {','.join(f'{v:g}' for v in cfg.bbox)} reaches beyond the extract's data; mapped "
+            f"{','.join(f'{v:.5f}' for v in area)}, the part of it the extract covers")
+
+
+def crosses(basemap, window: Box) -> bool:
+    """Whether anything but open sea crosses ``window``."""
+    probe = shapely.box(*window)
+    return any(len(basemap.layers[n].tree.query(probe, predicate="intersects"))
+               for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
 
 
 def _cell_art(basemap, style: Style, frame: Box, cell: Cell) -> CellArt:
-    """Draw one cell's basemap: runs in a worker process."""
-    probe = shapely.box(*cell.window)
-    content = any(len(basemap.layers[n].tree.query(probe, predicate="intersects"))
-                  for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
-    if not content:
+    """Draw one cell's basemap: runs in a worker process. Its content is what crosses the cell's
+    own part (``Cell.own``): a sliver of a building in the overlap band is its neighbour's, and does
+    not make a page of its own; but whatever crosses the window is drawn."""
+    if not crosses(basemap, cell.window):
         return CellArt(cell, False, "", [])
     vp = Viewport(cell.window, frame)
-    return CellArt(cell, True, page_ops(basemap, style, vp), place_labels(basemap, vp, style["labels"], text_width))
+    return CellArt(cell, crosses(basemap, cell.own), page_ops(basemap, style, vp),
+                   place_labels(basemap, vp, style["labels"], text_width))
 
 
 def poi_keys_of(categories: Categories) -> list[str]:
@@ -130,10 +149,14 @@ def atlas_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
 
     _say(progress, f"reading {cfg.osm}")
     raw = read_osm(cfg.osm, lang=cfg.lang[0], poi_keys=set(poi_keys))
-    bbox = area_of(cfg, raw.extent)
-    epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+
+    def projected_area(bbox: Box) -> tuple[int, Box]:
+        epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+        return epsg, project_bbox(to_utm(epsg), bbox)
+
+    bbox = area_of(cfg, raw.extent, lambda b: fmt.page_count(projected_area(b)[1]))
+    epsg, area = projected_area(bbox)
     to_proj = to_utm(epsg)
-    area = project_bbox(to_proj, bbox)
     basemap = build_basemap(raw, to_proj, area, cfg.scale)
     cells = fmt.grid(area)
     _say(progress, f"drawing the basemap of {len(cells)} pages")
@@ -173,6 +196,9 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         relief = load_relief(cfg, categories, art.pois, report.warnings.append, reading.result())
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
+    clipped = clipped_warning(cfg, art.bbox)
+    if clipped:
+        report.warnings.append(clipped)
 
     info = sheet_text(cfg, art, relief, now or datetime.now().astimezone())
     content = AtlasContent(cfg, categories, art.cells, art.overview_window, art.overview_ops, relief.points,

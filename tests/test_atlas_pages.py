@@ -139,3 +139,43 @@ def test_the_report_says_what_was_printed(tmp_path):
     pages = [c for c in calls if c[0] == "pages"]
     total = 1 + len(report.pages)
     assert pages == [("pages", done, total) for done in range(total + 1)]
+
+
+def test_a_sliver_in_the_overlap_band_makes_no_page():
+    """Two cells side by side overlapping by 100 m: a point (or a building) in the band, inside the
+    left cell's own part, is on the left page; the right cell has nothing of its own and is no page.
+    A point in the right cell's own part makes it a page."""
+    from papermap.layout.atlas import AtlasFormat
+    from papermap.layout.grid import Cell, grid
+    from papermap.layout.sheetformat import AtlasContent
+    from papermap.layout.sheets import SheetText
+
+    categories = load_categories()
+    cfg = load_config(None, {"osm": str(MONACO)})
+    fmt = AtlasFormat(cfg)
+    cells = grid((0, 0, 3000, 1000), (1700, 2200), 100)[:2]
+    band_x = cells[1].window[0] + 20          # in both windows, in the left cell's own part
+    assert cells[0].own[0] < band_x < cells[0].own[2] and not cells[1].own[0] < band_x
+
+    def pages(xs: list[float]) -> list[int]:
+        drawn = [CellArt(cells[0], True, "", []), CellArt(cells[1], False, "", [])]
+        pts = [Point(id=str(i), category="water", lon=0, lat=0) for i in range(len(xs))]
+        content = AtlasContent(cfg, categories, drawn, (0, 0, 1, 1), "", pts,
+                               np.array([(x, 500.0) for x in xs]).reshape(-1, 2),
+                               SheetText("t", "unknown", "now", "s", 10000, ("ja", "en")), lambda t, s: 1.0,
+                               lambda w: (7.4, 43.7, 7.5, 43.8), lambda payloads: {p: (b"\x01",) for p in payloads})
+        laid = fmt.lay_out(content)
+        assert laid.placed == set(range(len(xs)))          # every point is on a page
+        return [p.col for p in laid.pages]
+
+    assert pages([band_x]) == [0]
+    assert pages([band_x, cells[1].own[0] + 50]) == [0, 1]
+
+
+def test_a_bbox_far_larger_than_the_extract_is_cut_to_the_data_with_a_warning(tmp_path):
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": "6.9,43.4,8.0,44.2", "cache_dir": str(tmp_path)})
+    report = build_atlas(cfg, tmp_path / "wide.pdf", now=NOW)
+    exact = build_atlas(load_config(None, {"osm": str(MONACO), "cache_dir": str(tmp_path)}), tmp_path / "x.pdf", now=NOW)
+    assert len(report.pages) == len(exact.pages) < 10
+    assert any("bbox 6.9,43.4,8,44.2 reaches beyond the extract's data" in w for w in report.warnings)
+    assert not any("reaches beyond" in w for w in exact.warnings)

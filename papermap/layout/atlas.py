@@ -11,7 +11,7 @@ import numpy as np
 
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
-from papermap.layout.grid import Box, Cell, MapPage, grid, ground_size, number_pages
+from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
 from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem, legend_layout
 from papermap.layout.qr import QrMatrix, qr_payload
 from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat
@@ -59,6 +59,12 @@ class AtlasFormat(SheetFormat):
         return grid(area, ground_size(self.sheet.map.w, self.sheet.map.h, cfg.scale),
                     cfg.overlap_mm / 1000.0 * cfg.scale)
 
+    def page_count(self, area: Box) -> int:
+        cfg = self.cfg
+        w, h = ground_size(self.sheet.map.w, self.sheet.map.h, cfg.scale)
+        overlap = cfg.overlap_mm / 1000.0 * cfg.scale
+        return count(area[2] - area[0], w, overlap) * count(area[3] - area[1], h, overlap)
+
     def overview_window(self, cells: list[Cell]) -> Box:
         """The ground window showing every cell, with the map frame's aspect."""
         map_rect = self.sheet.map
@@ -70,15 +76,15 @@ class AtlasFormat(SheetFormat):
 
     # -- deciding the pages ---------------------------------------------------------------------
     def lay_out(self, content: AtlasContent) -> LaidOut:
-        """Keep the cells with something on them (basemap or points), number them, and give each
-        page and the overview its QR code."""
+        """Keep the cells with something a reader can see in their own part (basemap or points;
+        the overlap band belongs to the neighbour too, so a sliver there makes no page), number
+        them, and give each page and the overview its QR code."""
         self._content = content
         xy = content.xy
         self._by_cell = {(a.cell.row, a.cell.col): a for a in content.cells}
         self._members = {pos: _inside(xy, a.cell.window) for pos, a in self._by_cell.items()}
         pages = number_pages([a.cell for a in content.cells],
-                             keep=lambda c: self._by_cell[(c.row, c.col)].content
-                             or len(self._members[(c.row, c.col)]) > 0)
+                             keep=lambda c: self._by_cell[(c.row, c.col)].content or len(_inside(xy, c.own)) > 0)
         self._pages = pages
         placed: set[int] = set()
         for page in pages:

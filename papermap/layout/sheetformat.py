@@ -3,7 +3,7 @@ renderer per layout; here a format lays out and render draws what it laid out).
 
 The build (papermap/pipeline.py) drives a ``SheetFormat`` in four steps:
 
-1. ``grid(area)`` and ``frame_pt``: the ground windows whose basemap is drawn (and cached), and
+1. ``grid(area)`` and ``frame_pt`` (``page_count`` to weigh an area first): the ground windows whose basemap is drawn (and cached), and
    where on a sheet that drawing goes, so the basemap is drawn once per window, in parallel;
 2. ``lay_out(content)``: given the drawn basemap, the relief points (projected) and the words
    every sheet carries, decide the pages (which are kept, their numbers, QR codes, what each
@@ -93,6 +93,10 @@ class SheetFormat(ABC):
     @abstractmethod
     def grid(self, area: Box) -> list[Cell]:
         """The ground windows (projected metres) whose basemap is drawn, covering ``area``."""
+
+    @abstractmethod
+    def page_count(self, area: Box) -> int:
+        """How many windows ``grid(area)`` would have, without making them (an area may be huge)."""
 
     @abstractmethod
     def overview_window(self, cells: list[Cell]) -> Box:
