@@ -86,7 +86,7 @@ def _page_stream(path: Path) -> bytes:
             data = zlib.decompress(raw)
         except zlib.error:
             continue
-        if b" rg" in data and b" re" in data:
+        if b" re " in data:
             return data
     raise AssertionError("no page stream")
 

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab import rl_config
-from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from papermap.render.pdf.colour import BLACK, Colour
+from papermap.render.pdf.colour import BLACK, Colour, colour_op
 from papermap.render.pdf.fonts import register, text_width
 from papermap.render.pdf.forms import Forms
 from papermap.render.pdf.text import Run, TextCodes
@@ -24,17 +23,6 @@ from papermap.render.pdf.version import check_reportlab
 from papermap.settings import MIN_FONT_PT
 
 num = fp_str   # a coordinate as the shortest PDF number, as the canvas writes its own
-
-_COLOURS: dict[Colour, Color] = {}
-
-
-def _rl(colour: Colour) -> Color:
-    """ReportLab's colour object for ``colour``, made once per colour."""
-    rl = _COLOURS.get(colour)
-    if rl is None:
-        rl = _COLOURS[colour] = Color(*colour)
-    return rl
-
 
 class Document:
     """A PDF of ``size_pt`` sheets at ``target`` (a path or a binary file), compressed, whose
@@ -88,10 +76,10 @@ class Document:
 
     # -- graphics state -----------------------------------------------------------------------
     def fill(self, colour: Colour) -> None:
-        self._canvas.setFillColor(_rl(colour))
+        self._canvas.addLiteral(colour_op(colour))
 
     def stroke(self, colour: Colour) -> None:
-        self._canvas.setStrokeColor(_rl(colour))
+        self._canvas.addLiteral(colour_op(colour, stroke=True))
 
     def line_width(self, width_pt: float) -> None:
         self._canvas.setLineWidth(width_pt)
@@ -174,11 +162,11 @@ class Document:
         t.setFont(self._font, size)
         if halo is not None:
             t.setTextRenderMode(1)
-            c.setStrokeColor(_rl(halo))
+            self.stroke(halo)
             c.setLineWidth(halo_pt)
             c.setLineJoin(1)
         else:
-            c.setFillColor(_rl(colour))
+            self.fill(colour)
         t.setTextOrigin(-text_width(text, size) / 2, -size * 0.35)
         t.textOut(text)
         c.drawText(t)

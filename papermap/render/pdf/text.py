@@ -14,7 +14,7 @@ from typing import NamedTuple
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 
-from papermap.render.pdf.colour import BLACK, Colour
+from papermap.render.pdf.colour import BLACK, Colour, colour_op
 from papermap.render.pdf.fonts import register
 
 
@@ -36,11 +36,6 @@ class Numbers(dict):
     def __missing__(self, value: float) -> str:
         text = self[value] = fp_str(value)
         return text
-
-
-def _fill_op(colour: Colour) -> str:
-    r, g, b = colour
-    return f"{fp_str(r)} g" if r == g == b else f"{fp_str(r, g, b)} rg"
 
 
 class TextCodes:
@@ -97,7 +92,7 @@ class TextCodes:
         num = Numbers()
         for x, y, text, size, run_scale, run_fill in runs:
             if fill is None or (run_fill is not fill and run_fill != fill):
-                ops.append(_fill_op(run_fill))
+                ops.append(colour_op(run_fill))
                 fill = run_fill
             if run_scale != scale:
                 ops.append(f"{fp_str(run_scale)} Tz")
