@@ -86,3 +86,40 @@ def test_fills_and_scales_do_not_leak_into_later_drawing(tmp_path):
     after = render(_ours(tmp_path, "a.pdf", draw), 0)[300:500]
     clean = render(_ours(tmp_path, "b.pdf", plain), 0)[300:500]
     assert np.array_equal(after, clean)
+
+
+def test_turned_and_outlined_runs_look_like_reportlab_turned_and_outlined_text(tmp_path):
+    """Street names run along their street and carry a halo: the same runs, turned, and stroked."""
+    runs = [Run(200, 400, "烏丸通 Karasuma-dori", 12.0, 100.0, Colour(0.2, 0.2, 0.6), angle)
+            for angle in (0.0, 30.0, -75.0)]
+
+    def theirs(c: Canvas) -> None:
+        for r in runs:
+            for halo in (True, False):
+                c.saveState()
+                c.translate(r.x, r.y)
+                c.rotate(r.angle)
+                t = c.beginText()
+                t.setFont(FONT, r.size)
+                if halo:
+                    t.setTextRenderMode(1)
+                    c.setStrokeColor(RLColor(1, 1, 1))
+                    c.setLineWidth(2.0)
+                    c.setLineJoin(1)
+                else:
+                    c.setFillColor(RLColor(*r.fill))
+                t.setTextOrigin(0, 0)
+                t.textOut(r.text)
+                c.drawText(t)
+                c.restoreState()
+
+    def ours(doc: Document) -> None:
+        for r in runs:
+            doc.texts([r], halo=(WHITE, 2.0))
+            doc.texts([r])
+
+    a = render(_ours(tmp_path, "ours.pdf", ours), 0, dpi=100).astype(int)
+    b = render(_theirs(tmp_path, "theirs.pdf", theirs), 0, dpi=100).astype(int)
+    inked = (np.abs(b - render(_theirs(tmp_path, "blank.pdf", lambda c: None), 0, dpi=100)).max(axis=2) > 60).sum()
+    assert inked > 500                                             # the texts and halos are there
+    assert (np.abs(a - b).max(axis=2) > 60).sum() < inked * 0.01  # and ours are the same

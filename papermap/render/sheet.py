@@ -2,11 +2,13 @@
 the document. Positions come from the layout; this module only draws."""
 from __future__ import annotations
 
+import math
+
 from papermap.layout.frame import SheetLayout
 from papermap.layout.furniture import ScaleBar, Tab, say
 from papermap.layout.labels import Label
 from papermap.layout.sheets import SheetText
-from papermap.render.pdf import BLACK, WHITE, Colour, Document, text_width
+from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, text_width
 from papermap.settings import MM, MIN_FONT_PT
 
 
@@ -61,10 +63,15 @@ def draw_labels(doc: Document, labels: list[Label], label_style: dict) -> None:
     halo = Colour.hex(label_style["halo"])
     colours = {"road": label_style["colour"], "place": label_style["place_colour"],
                "water": label_style["water_colour"]}
+    runs = []
     for lab in labels:
-        doc.halo_text(lab.x, lab.y, lab.angle, lab.text, lab.size, halo, label_style["halo_pt"])
-    for lab in labels:
-        doc.halo_text(lab.x, lab.y, lab.angle, lab.text, lab.size, None, colour=Colour.hex(colours[lab.kind]))
+        # centred on (x, y), turned about it: the run starts half its width back along the turn
+        cos, sin = math.cos(math.radians(lab.angle)), math.sin(math.radians(lab.angle))
+        dx, dy = -text_width(lab.text, lab.size) / 2, -lab.size * 0.35
+        runs.append(Run(lab.x + dx * cos - dy * sin, lab.y + dx * sin + dy * cos, lab.text, lab.size, 100.0,
+                        Colour.hex(colours[lab.kind]), lab.angle))
+    doc.texts(runs, halo=(halo, label_style["halo_pt"]))
+    doc.texts(runs)
 
 
 def draw_scale_bar(doc: Document, x_mm: float, y_mm: float, bar: ScaleBar, info: SheetText) -> None:

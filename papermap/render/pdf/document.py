@@ -133,44 +133,22 @@ class Document:
             self._canvas.addLiteral(ops)
 
     # -- text ---------------------------------------------------------------------------------
-    def text(self, x: float, y: float, text: str, size: float, anchor: str = "left") -> None:
-        """One text in the current fill, at least 7 pt, its baseline at ``y`` and ``x`` its
-        left end, centre or right end (``anchor``)."""
-        c = self._canvas
-        c.setFont(self._font, max(size, MIN_FONT_PT))
-        if anchor == "centre":
-            c.drawCentredString(x, y, text)
-        elif anchor == "right":
-            c.drawRightString(x, y, text)
-        else:
-            c.drawString(x, y, text)
+    def texts(self, runs: Iterable[Run], halo: tuple[Colour, float] | None = None) -> None:
+        """Texts, written from the font's subset codes in one text object: the one way text is
+        drawn. Each run has its own place, size, scale, fill and angle. With ``halo`` (a colour
+        and a width in points) the runs' outlines are stroked instead, to lift the same runs,
+        drawn after, off what lies under them."""
+        outline = f"{colour_op(halo[0], stroke=True)} {fp_str(halo[1])} w 1 j" if halo else ""
+        self._canvas.addLiteral(self._codes.ops(runs, outline))
 
-    def texts(self, runs: Iterable[Run]) -> None:
-        """Many texts at once (table cells, symbol numbers), written from the font's subset codes
-        in one text object; each run has its own size, scale and fill."""
-        self._canvas.addLiteral(self._codes.ops(runs))
-
-    def halo_text(self, x: float, y: float, angle: float, text: str, size: float, halo: Colour | None,
-                  halo_pt: float = 0.0, colour: Colour = BLACK) -> None:
-        """A text centred on (x, y), turned by ``angle`` degrees: with ``halo`` its outline
-        stroked that wide (drawn first, under every text), else filled in ``colour``."""
-        c = self._canvas
-        c.saveState()
-        c.translate(x, y)
-        c.rotate(angle)
-        t = c.beginText()
-        t.setFont(self._font, size)
-        if halo is not None:
-            t.setTextRenderMode(1)
-            self.stroke(halo)
-            c.setLineWidth(halo_pt)
-            c.setLineJoin(1)
-        else:
-            self.fill(colour)
-        t.setTextOrigin(-text_width(text, size) / 2, -size * 0.35)
-        t.textOut(text)
-        c.drawText(t)
-        c.restoreState()
+    def text(self, x: float, y: float, text: str, size: float, anchor: str = "left",
+             colour: Colour = BLACK) -> None:
+        """One text, at least 7 pt, its baseline at ``y`` and ``x`` its left end, centre or right
+        end (``anchor``)."""
+        size = max(size, MIN_FONT_PT)
+        if anchor != "left":
+            x -= text_width(text, size) / (2 if anchor == "centre" else 1)
+        self.texts([Run(x, y, text, size, 100.0, colour)])
 
     # -- forms --------------------------------------------------------------------------------
     def form(self, name: str, draw: Callable, *args) -> str:

@@ -8,6 +8,7 @@ very ones ReportLab would assign, and a text then costs a dictionary lookup per 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -19,7 +20,8 @@ from papermap.render.pdf.fonts import register
 
 
 class Run(NamedTuple):
-    """One text: its baseline start, size in points, horizontal scale in % and fill."""
+    """One text: its baseline start, size in points, horizontal scale in %, fill, and the angle
+    (degrees, anticlockwise about its start) it is turned by."""
 
     x: float
     y: float
@@ -27,6 +29,7 @@ class Run(NamedTuple):
     size: float
     scale: float = 100.0
     fill: Colour = BLACK
+    angle: float = 0.0
 
 
 class Numbers(dict):
@@ -82,22 +85,27 @@ class TextCodes:
             out.append((subset, "".join(chars)))
         return out
 
-    def ops(self, runs: Iterable[Run]) -> str:
-        """Every run in the document font, as one text object wrapped in q/Q (its fills stay inside)."""
+    def ops(self, runs: Iterable[Run], outline: str = "") -> str:
+        """Every run in the document font, as one text object wrapped in q/Q (its fills stay inside);
+        with ``outline`` (a stroke colour and width's operators) the runs are stroked, not filled."""
         font, doc, texts = self._font, self._doc, self._texts
         names: dict[int, str] = {}
-        ops = ["q BT"]
+        ops = [f"q {outline} BT 1 Tr" if outline else "q BT"]
         state: tuple = (None, None)     # (subset, size) last set with Tf
         scale = fill = None             # stated for the first run: they live on after other text objects
         num = Numbers()
-        for x, y, text, size, run_scale, run_fill in runs:
+        for x, y, text, size, run_scale, run_fill, angle in runs:
             if fill is None or (run_fill is not fill and run_fill != fill):
                 ops.append(colour_op(run_fill))
                 fill = run_fill
             if run_scale != scale:
                 ops.append(f"{fp_str(run_scale)} Tz")
                 scale = run_scale
-            ops.append(f"1 0 0 1 {num[x]} {num[y]} Tm")
+            if angle:
+                cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+                ops.append(f"{fp_str(cos, sin, -sin, cos)} {num[x]} {num[y]} Tm")
+            else:
+                ops.append(f"1 0 0 1 {num[x]} {num[y]} Tm")
             pieces = texts.get(text)
             if pieces is None:
                 pieces = texts[text] = self._pieces(text)
