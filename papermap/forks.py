@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Generic, TypeVar
 
@@ -44,33 +44,59 @@ def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:
 
 class Background(Generic[T]):
     """``job()`` begun in a forked worker, so that this process can get on with something else;
-    ``result()`` waits for it (and re-raises its error). Run here instead when forking is not on."""
+    ``result()`` waits for it (and re-raises its error). Run here instead when forking is not on.
+
+    The worker is a plain forked process with a pipe back, not a ProcessPoolExecutor: an executor
+    let go without waiting (the build failed, the result is not wanted) left its wake-up pipe
+    closed under Python's exit hook, which then printed a traceback after papermap's one-line error.
+    """
 
     def __init__(self, job: Callable[[], T], jobs: int):
         self._job = job
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future | None = None
+        self._process = None
         if can_fork(jobs, 2):
-            self._key = _register(lambda _: job())
-            self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
-            self._future = self._pool.submit(_call, self._key, 0)
+            context = multiprocessing.get_context("fork")
+            self._pipe, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_send_result, args=(job, sender), daemon=True)
+            self._process.start()
+            sender.close()          # the worker's end: a worker that dies shows as the end of the pipe
 
     def result(self) -> T:
-        if self._future is None:
+        if self._process is None:
             return self._job()
         try:
-            return self._future.result()
-        except BrokenProcessPool:
+            ok, value = self._pipe.recv()
+        except (EOFError, OSError):  # the worker died (killed, out of memory): do the job here
             return self._job()
+        if not ok:
+            raise value
+        return value
 
     def __enter__(self) -> Background[T]:
         return self
 
     def __exit__(self, *exc) -> None:
         """Let the worker go, whether or not its result was asked for (the build may have failed)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            del _JOBS[self._key]
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._pipe.close()
+            self._process = None
+
+
+def _send_result(job: Callable[[], object], pipe) -> None:
+    """In the worker: ``job()``'s result, or its error, back through ``pipe``."""
+    try:
+        message = (True, job())
+    except BaseException as exc:   # any error goes back whole, to be raised in the caller
+        message = (False, exc)
+    try:
+        pipe.send(message)
+    except Exception as exc:        # a result or error that cannot be pickled: say so instead
+        pipe.send((False, TypeError(f"the background job's result cannot be sent back: {exc}")))
+    finally:
+        pipe.close()
 
 
 def _register(job: Callable[[int], object]) -> int:

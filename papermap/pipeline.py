@@ -1,9 +1,13 @@
-"""The build, one way through the rooms: sources -> model -> layout -> render -> output."""
+"""The build, one way through the rooms: sources -> model -> layout -> render -> output.
+
+This module reads, projects, chooses the sheet format and writes; the format
+(layout/sheetformat.py) decides every sheet, and render/pages.py draws them.
+"""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -12,57 +16,58 @@ import numpy as np
 import shapely
 
 from papermap import forks
+from papermap._files import atomic_path
 from papermap.config import Config
 from papermap.errors import InputError
-from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
-from papermap.layout.furniture import ARROWS, WORDS, page_ranges
-from papermap.layout.legend import legend_layout
-from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
-from papermap.layout.labels import Label, place_labels
+from papermap.layout.grid import Box, Cell, MapPage
+from papermap.layout.labels import place_labels
+from papermap.layout.qr import QrMatrix, qr_matrix
+from papermap.layout.sheetformat import AtlasContent, SheetFormat, choose_format
+from papermap.layout.sheets import SheetText
 from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
-from papermap.model.points import Point
+from papermap.model.points import ReadResult
 from papermap.model.style import Style, load_style
-from papermap.output.atomic import atomic_path
-from papermap.render import artcache, workers
-from papermap.render import sheet as draw
+from papermap.render import artcache
 from papermap.render.artcache import AtlasArt, CellArt
-from papermap.layout.qr import QrMatrix, qr_matrix, qr_payload
-from papermap.layout.symbols import SYMBOL_MM, place_symbols
-from papermap.layout.table import (CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow, continued_from,
-                                   layout_table)
-from papermap.render.fonts import register, text_width
-from papermap.render.pages import (MapSheet, draw_index_sheet, draw_map_sheet, draw_overview_sheet,
-                                   draw_table_sheets)
 from papermap.render.mapops import page_ops
-from papermap.render.text import reserve
-from papermap.settings import MM
+from papermap.render.pages import Stationery, draw_sheets
+from papermap.render.pdf import Document, load_font, text_width
 from papermap.sources.relief import load_relief, read_sources
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
-# progress(message, done, total): done/total while filing pages (CONTRACTS.md item 2)
-Progress = Callable[..., None]
+Progress = Callable[..., None]   # progress(message, done=None, total=None)
 
 
 @dataclass
 class BuildReport:
+    """What a build made, for the CLI's summary and for callers of ``build_atlas``."""
+
     pages: list[MapPage] = field(default_factory=list)
     points: int = 0
     warnings: list[str] = field(default_factory=list)
     art_cached: bool = False
-    redrawn: int = 0        # tasks (overview; a map page and its table) the parent drew after all (render/workers.py)
-    page_bboxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # W,S,E,N degrees
+    redrawn: int = 0        # jobs (overview; a map page and its table) the parent drew after all (render/pdf/filing.py)
+    page_bboxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # number -> W,S,E,N
     placed: int = 0         # relief points on at least one map page
-    outside: int = 0        # relief points that fell outside every page
+    outside: int = 0        # relief points outside every page
+    sheets: int = 0         # PDF pages written: overview, map pages, table and index sheets
+    data_date: str | None = None   # the one data date printed on every sheet
 
 
-def _say(progress: Progress | None, msg: str) -> None:
+def _say(progress: Progress | None, msg: str, done: int | None = None, total: int | None = None) -> None:
     if progress:
-        progress(msg)
+        if done is None:
+            progress(msg)
+        else:
+            progress(msg, done, total)
 
 
-def area_of(cfg: Config, extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The mapped area in degrees: the bbox if given (it must overlap the data), else the extent."""
+def area_of(cfg: Config, extent: Box, pages: Callable[[Box], int]) -> Box:
+    """The mapped area in degrees: the bbox if given (it must overlap the data), else the extent.
+    A bbox reaching beyond the data is cut to the data's extent when that needs fewer pages
+    (``pages(bbox)``): there is nothing to draw beyond it, and a bbox far too large would
+    otherwise be worked through cell by empty cell."""
     if cfg.bbox is None:
         return extent
     w, s, e, n = cfg.bbox
@@ -70,45 +75,50 @@ def area_of(cfg: Config, extent: tuple[float, float, float, float]) -> tuple[flo
         raise InputError(f"bbox {w},{s},{e},{n} is outside the extract, which covers "
                          f"{extent[0]:.5f},{extent[1]:.5f},{extent[2]:.5f},{extent[3]:.5f}",
                          file=str(cfg.osm), field="bbox")
-    return cfg.bbox
+    clipped = (max(w, extent[0]), max(s, extent[1]), min(e, extent[2]), min(n, extent[3]))
+    return clipped if clipped != tuple(cfg.bbox) and pages(clipped) < pages(cfg.bbox) else cfg.bbox
 
 
-def frame_pt(rect) -> tuple[float, float, float, float]:
-    return (rect.x * MM, rect.y * MM, rect.x1 * MM, rect.y1 * MM)
+def clipped_warning(cfg: Config, area: tuple[float, float, float, float]) -> str | None:
+    """What to tell the user when their bbox reached beyond the data and was cut to it."""
+    if cfg.bbox is None or tuple(area) == tuple(cfg.bbox):
+        return None
+    return (f"bbox {','.join(f'{v:g}' for v in cfg.bbox)} reaches beyond the extract's data; mapped "
+            f"{','.join(f'{v:.5f}' for v in area)}, the part of it the extract covers")
 
 
-def _cell_art(basemap, style: Style, frame: tuple, cell: Cell) -> CellArt:
-    """Draw one cell's basemap: runs in a worker process."""
-    probe = shapely.box(*cell.window)
-    content = any(len(basemap.layers[n].tree.query(probe, predicate="intersects"))
-                  for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
-    if not content:
+def crosses(basemap, window: Box) -> bool:
+    """Whether anything but open sea crosses ``window``."""
+    probe = shapely.box(*window)
+    return any(len(basemap.layers[n].tree.query(probe, predicate="intersects"))
+               for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
+
+
+def _cell_art(basemap, style: Style, frame: Box, cell: Cell) -> CellArt:
+    """Draw one cell's basemap: runs in a worker process. Its content is what crosses the cell's
+    own part (``Cell.own``): a sliver of a building in the overlap band is its neighbour's, and does
+    not make a page of its own; but whatever crosses the window is drawn."""
+    if not crosses(basemap, cell.window):
         return CellArt(cell, False, "", [])
     vp = Viewport(cell.window, frame)
-    return CellArt(cell, True, page_ops(basemap, style, vp), place_labels(basemap, vp, style["labels"], text_width))
+    return CellArt(cell, crosses(basemap, cell.own), page_ops(basemap, style, vp),
+                   place_labels(basemap, vp, style["labels"], text_width))
 
 
-def overview_window(cells: list[Cell], map_rect) -> tuple[float, float, float, float]:
-    """The ground window showing every cell, with the map frame's aspect."""
-    x0, y0 = min(c.window[0] for c in cells), min(c.window[1] for c in cells)
-    x1, y1 = max(c.window[2] for c in cells), max(c.window[3] for c in cells)
-    k = min(map_rect.w / (x1 - x0), map_rect.h / (y1 - y0))  # mm per metre
-    cx, cy, hw, hh = (x0 + x1) / 2, (y0 + y1) / 2, map_rect.w / k / 2, map_rect.h / k / 2
-    return (cx - hw, cy - hh, cx + hw, cy + hh)
-
-
-def poi_keys_of(cfg: Config, categories: Categories) -> list[str]:
-    """The OSM tag keys read for relief points, none when OSM points are off."""
+def poi_keys_of(categories: Categories) -> list[str]:
+    """The OSM tag keys read for relief points, whether or not they are printed (``osm_points``):
+    an extract without a header date is dated by the newest element read, so reading the same
+    elements either way keeps one data date per atlas (and one cached drawing for both)."""
     from papermap.sources.points import osm_poi_keys
 
-    return sorted(osm_poi_keys(categories)) if cfg.osm_points else []
+    return sorted(osm_poi_keys(categories))
 
 
-def art_place(cfg: Config, style: Style, poi_keys: list[str], cache_dir: Path) -> tuple[Path, str]:
+def art_place(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str], cache_dir: Path) -> tuple[Path, str]:
     """Where the drawn basemap is kept: keyed by the data, the style, the code and the page settings."""
     return cache_dir / "art", artcache.art_key(Path(cfg.osm), style.path, {
         "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
-        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys)})
+        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys), "format": fmt.name})
 
 
 def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> dict[str, QrMatrix]:
@@ -123,10 +133,11 @@ def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> 
     return known
 
 
-def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, poi_keys: list[str],
+def atlas_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
               place: tuple[Path, str] | None, progress: Progress | None = None) -> tuple[AtlasArt, bool]:
-    """The drawn basemap for every cell: from the cache at ``place`` when the same data, style and
-    pages were drawn before, else read, projected and drawn (in parallel) and cached there."""
+    """The drawn basemap for every cell of the format's grid: from the cache at ``place`` when the
+    same data, style and pages were drawn before, else read, projected and drawn (in parallel) and
+    cached there."""
     if place:
         art = artcache.load(*place)
         if art is not None:
@@ -138,16 +149,20 @@ def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, poi_keys: list[str]
 
     _say(progress, f"reading {cfg.osm}")
     raw = read_osm(cfg.osm, lang=cfg.lang[0], poi_keys=set(poi_keys))
-    bbox = area_of(cfg, raw.extent)
-    epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+
+    def projected_area(bbox: Box) -> tuple[int, Box]:
+        epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+        return epsg, project_bbox(to_utm(epsg), bbox)
+
+    bbox = area_of(cfg, raw.extent, lambda b: fmt.page_count(projected_area(b)[1]))
+    epsg, area = projected_area(bbox)
     to_proj = to_utm(epsg)
-    area = project_bbox(to_proj, bbox)
     basemap = build_basemap(raw, to_proj, area, cfg.scale)
-    cells = grid(area, ground_size(sheet.map.w, sheet.map.h, cfg.scale), cfg.overlap_mm / 1000.0 * cfg.scale)
+    cells = fmt.grid(area)
     _say(progress, f"drawing the basemap of {len(cells)} pages")
-    frame = frame_pt(sheet.map)
+    frame = fmt.frame_pt
     cell_art = artcache.parallel_map(_cell_art, (basemap, style, frame), cells, cfg.jobs)
-    window = overview_window(cells, sheet.map)
+    window = fmt.overview_window(cells)
     art = AtlasArt(epsg=epsg, bbox=bbox, area=area,
                    data_date=basemap.data_date.isoformat() if basemap.data_date else None,
                    source=Path(cfg.osm).name, cells=cell_art, overview_window=window,
@@ -160,11 +175,9 @@ def atlas_art(cfg: Config, style: Style, sheet: SheetLayout, poi_keys: list[str]
 def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = None,
                 now: datetime | None = None, use_cache: bool = True) -> BuildReport:
     """Build the whole atlas PDF at ``out_path`` (written atomically)."""
-    from pyproj import Transformer
-
     report = BuildReport()
     style = load_style(cfg.style, cfg.mono)
-    sheet = sheet_layout(cfg.paper, cfg.orientation)
+    fmt = choose_format(cfg)
     categories = load_categories()
     if not Path(cfg.osm).is_file():
         raise InputError("OSM file not found", file=str(cfg.osm))
@@ -173,180 +186,95 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         from papermap.sources.cache import default_cache_dir
 
         cache_dir = cfg.cache_dir or default_cache_dir()
-    register(cache_dir)
-    poi_keys = poi_keys_of(cfg, categories)
-    place = art_place(cfg, style, poi_keys, cache_dir) if cache_dir else None
+    load_font(cache_dir)
+    poi_keys = poi_keys_of(categories)
+    place = art_place(cfg, style, fmt, poi_keys, cache_dir) if cache_dir else None
 
     # the points files are read by a worker of their own while the basemap is read and drawn
     with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
-        art, report.art_cached = atlas_art(cfg, style, sheet, poi_keys, place, progress)
+        art, report.art_cached = atlas_art(cfg, style, fmt, poi_keys, place, progress)
         relief = load_relief(cfg, categories, art.pois, report.warnings.append, reading.result())
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
+    clipped = clipped_warning(cfg, art.bbox)
+    if clipped:
+        report.warnings.append(clipped)
 
-    to_proj = Transformer.from_crs(4326, art.epsg, always_xy=True)
-    lonlat = np.array([(p.lon, p.lat) for p in relief.points], dtype=float).reshape(-1, 2)
-    xy = np.column_stack(to_proj.transform(lonlat[:, 0], lonlat[:, 1])) if len(lonlat) else lonlat
-
-    def inside(window) -> np.ndarray:
-        return np.flatnonzero((xy[:, 0] >= window[0]) & (xy[:, 0] <= window[2]) &
-                              (xy[:, 1] >= window[1]) & (xy[:, 1] <= window[3])) if len(xy) else np.empty(0, int)
-
-    by_cell = {(a.cell.row, a.cell.col): a for a in art.cells}
-    members = {pos: inside(a.cell.window) for pos, a in by_cell.items()}
-    pages = number_pages([a.cell for a in art.cells],
-                         keep=lambda c: by_cell[(c.row, c.col)].content or len(members[(c.row, c.col)]) > 0)
-    if not pages:
+    info = sheet_text(cfg, art, relief, now or datetime.now().astimezone())
+    content = AtlasContent(cfg, categories, art.cells, art.overview_window, art.overview_ops, relief.points,
+                           projected(relief, art.epsg), info, text_width, partial(lonlat_box, art.epsg),
+                           lambda payloads: qr_codes(payloads, place, cfg.jobs))
+    laid = fmt.lay_out(content)
+    if not laid.pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
-    report.pages = pages
-    placed = set()
-    for page in pages:
-        placed.update(members[(page.row, page.col)].tolist())
-    outside = [relief.points[i] for i in range(len(relief.points)) if i not in placed]
-    report.placed, report.outside = len(placed), len(outside)
+    report.pages = laid.pages
+    report.page_bboxes = {p.number: lonlat_box(art.epsg, p.window) for p in laid.pages}
+    report.placed = len(laid.placed)
+    report.outside = len(relief.points) - report.placed
+    report.data_date = info.data_date if art.data_date else None
+    outside = [p for i, p in enumerate(relief.points) if i not in laid.placed]
     if outside:
         names = ", ".join(f"{p.display_name() or p.id} ({p.source})" for p in outside[:10])
         more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
         report.warnings.append(f"{len(outside)} relief point(s) lie outside the mapped area and are not "
                                f"on any page: {names}{more}")
-
-    now = now or datetime.now().astimezone()
-    data_date = datetime.fromisoformat(art.data_date) if art.data_date else None
-    info = draw.SheetText(
-        title=cfg.title or art.source,
-        data_date=data_date.strftime("%Y-%m-%d %H:%M UTC") if data_date else "unknown",
-        printed=now.strftime("%Y-%m-%d %H:%M"),
-        source=", ".join([art.source] + relief.sources), scale=cfg.scale, langs=cfg.lang)
-
-    frame = frame_pt(sheet.map)
-    to_lonlat = Transformer.from_crs(art.epsg, 4326, always_xy=True)
-    date_text = data_date.strftime("%Y-%m-%d") if data_date else "unknown"
-    report.page_bboxes = {p.number: page_bbox(p.window, to_lonlat) for p in pages}
-    payloads = {p.number: qr_payload(str(p.number), report.page_bboxes[p.number], date_text, cfg.qr_url)
-                for p in pages}
-    payloads[0] = qr_payload("overview", page_bbox(art.overview_window, to_lonlat), date_text, cfg.qr_url)
-    codes = qr_codes(list(payloads.values()), place, cfg.jobs)
-    index: dict[str, list[int]] = {}
-    for page in pages:
-        for cat in {relief.points[i].category for i in members[(page.row, page.col)].tolist()}:
-            index.setdefault(cat, []).append(page.number)
-
-    def page_task(page: MapPage) -> workers.Task:
-        def lay_out_and_draw(c) -> None:
-            idx = members[(page.row, page.col)]
-            vp = Viewport(page.window, frame)
-            pts = [relief.points[i] for i in idx]
-            xy_pt = vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2))
-            ms, rows = lay_out_map_page(page, by_cell[(page.row, page.col)], pts, xy_pt, categories, cfg,
-                                        codes[payloads[page.number]], frame)
-            chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet),
-                                  text_width, langs=cfg.lang, page_label=str(page.number)) if rows else []
-            draw_map_sheet(c, sheet, style, ms, categories, info)
-            draw_table_sheets(c, sheet, style, ms.page, chunks, categories, info)
-        return lay_out_and_draw
-
-    with atomic_path(Path(out_path)) as tmp:
-        c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
-                            f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
-        reserve(c, sheet_texts(info, relief.points, categories, (lb for a in art.cells for lb in a.labels)))
-        _say(progress, "overview")
-        overview = partial(draw_overview, sheet=sheet, style=style, art=art, pages=pages, points=relief.points,
-                           xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]])
-
-        def filed(i: int) -> None:
-            if i and progress:   # task 0 is the overview, announced above
-                progress("pages", i, len(pages))
-
-        report.redrawn = workers.draw_all(c, [overview] + [page_task(p) for p in pages], cfg.jobs, filed)
-        c.save()
+    report.redrawn, report.sheets = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path),
+                                          cache_dir, cfg.jobs, progress)
     return report
 
 
-def sheet_texts(info: draw.SheetText, points: list[Point], categories: Categories,
-                labels: Iterable[Label] = ()) -> Iterator[str]:
-    """Every text the sheets may print, to reserve its characters' glyph codes before the pages
-    are drawn apart (render/workers.py). A character reserved but never printed costs its glyph in
-    the font subset; one left out costs a page drawn twice (tests/test_workers.py checks both
-    the sample and the real 2018 data leave none out)."""
-    yield from (info.title, info.data_date, info.printed, info.source)
-    for words in WORDS.values():
-        yield from (words[lang] for lang in info.langs)
-    yield from ARROWS.values()
-    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + ELLIPSIS + "（）/→–·"
-    yield continued_from("1", info.langs) + continued_from("", info.langs)
-    for cat_id in {p.category for p in points}:
-        yield from (categories.by_id[cat_id].label(lang) for lang in info.langs)
-    for p in points:
-        yield from (p.name, p.name_en, p.hours, p.status_text, p.notes)
-    yield from (label.text for label in labels)
+def projected(relief: ReadResult, epsg: int) -> np.ndarray:
+    """The points in the basemap's metric CRS, a row per point."""
+    from pyproj import Transformer
+
+    lonlat = np.array([(p.lon, p.lat) for p in relief.points], dtype=float).reshape(-1, 2)
+    if not len(lonlat):
+        return lonlat
+    to_proj = Transformer.from_crs(4326, epsg, always_xy=True)
+    return np.column_stack(to_proj.transform(lonlat[:, 0], lonlat[:, 1]))
 
 
-def table_height(sheet: SheetLayout) -> float:
-    """Room for the table on a table sheet: below the header and heading, above the credits."""
-    return (sheet.header.y - 2 - sheet.printable.y - 14) * MM - 10
+def lonlat_box(epsg: int, window: Box) -> tuple[float, float, float, float]:
+    """A projected window as W, S, E, N degrees (the box around its corners)."""
+    from pyproj import Transformer
 
-
-def page_bbox(window, to_lonlat) -> tuple[float, float, float, float]:
+    to_lonlat = Transformer.from_crs(epsg, 4326, always_xy=True)
     xs, ys = to_lonlat.transform([window[0], window[2], window[0], window[2]],
                                  [window[1], window[1], window[3], window[3]])
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def legend_entries(cat_ids, categories: Categories, suffix: dict[str, str] | None = None,
-                   langs: tuple[str, ...] = ("ja", "en")) -> list:
-    """Legend rows for the categories present, in the style's order; ``suffix`` adds page lists."""
-    entries = []
-    for cat in categories:
-        if cat.id in cat_ids:
-            extra = (suffix or {}).get(cat.id, "")
-            ja = cat.ja + (extra if langs[-1] == "ja" else "")
-            en = cat.en + (extra if langs[-1] == "en" else "")
-            entries.append((cat.shape, cat.colour, cat.mono, ja, en))
-    return entries
+def sheet_text(cfg: Config, art: AtlasArt, relief: ReadResult, now: datetime) -> SheetText:
+    """The words every sheet carries: title, data date, print date, sources, scale."""
+    data_date = datetime.fromisoformat(art.data_date) if art.data_date else None
+    return SheetText(title=cfg.title or art.source,
+                     data_date=data_date.strftime("%Y-%m-%d %H:%M UTC") if data_date else "unknown",
+                     printed=now.strftime("%Y-%m-%d %H:%M"),
+                     source=", ".join([art.source] + relief.sources), scale=cfg.scale, langs=cfg.lang)
 
 
-def lay_out_map_page(page: MapPage, cell: CellArt, pts: list[Point], xy_pt: np.ndarray, categories: Categories,
-                     cfg: Config, qr: QrMatrix, frame) -> tuple[MapSheet, list[TableRow]]:
-    """Symbols numbered in reading order, the legend of what is on the page, the QR text, the table rows."""
-    keys = [str(i) for i in range(len(pts))]
-    symbols = place_symbols([(k, float(x), float(y)) for k, (x, y) in zip(keys, xy_pt.tolist())],
-                            SYMBOL_MM * MM, frame) if pts else []
-    by_key = dict(zip(keys, pts))
-    rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
-    ms = MapSheet(page, cell, symbols, {k: p.category for k, p in by_key.items()},
-                  legend_entries({p.category for p in pts}, categories, langs=cfg.lang), qr)
-    return ms, rows
+def write(fmt: SheetFormat, paper: Stationery, out_path: Path, cache_dir: Path | None, jobs: int,
+          progress: Progress | None) -> tuple[int, int]:
+    """Every sheet the format laid out, drawn into the PDF at ``out_path`` (atomically), over
+    ``jobs`` workers. Returns how many jobs the parent drew itself after all, and the sheets written."""
+    info = paper.info
+    sheet_jobs = fmt.jobs()
+    with atomic_path(out_path) as tmp:
+        doc = Document(tmp, fmt.sheet_pt, info.title,
+                       f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}", cache_dir)
+        doc.reserve(fmt.texts())
+        _say(progress, "pages", 0, len(sheet_jobs))
+        redrawn = doc.draw_all([partial(_draw_job, job, paper) for job in sheet_jobs], jobs,
+                               lambda i: _say(progress, "pages", i + 1, len(sheet_jobs)))
+        sheets = doc.sheets
+        doc.finish()
+    return redrawn, sheets
 
 
-def _unnamed(row: TableRow, categories: Categories, langs: tuple[str, ...]) -> TableRow:
-    """A point without a name (common in OSM) is listed by its kind, never as an empty row."""
-    if row.name or row.name_en:
-        return row
-    cat = categories.by_id[row.category]
-    return replace(row, name="（" + " / ".join(cat.label(lang) for lang in langs) + "）")
-
-
-def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: list[MapPage], points: list[Point],
-                  xy: np.ndarray, index: dict[str, list[int]], categories: Categories, cfg: Config,
-                  info: draw.SheetText, qr: QrMatrix) -> None:
-    vp = Viewport(art.overview_window, frame_pt(sheet.map))
-    rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages]
-    pt = vp.to_pt(xy) if len(xy) else np.empty((0, 2))
-    dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(points, pt.tolist())]
-    pages_of = {cat: " → " + page_ranges(nums) for cat, nums in index.items()}
-    indexed = legend_entries(set(index), categories, pages_of, cfg.lang)
-    plain = legend_entries(set(index), categories, langs=cfg.lang)
-    f = footer_layout(sheet.footer)
-    try:  # the index of pages by kind fits in the footer's legend box, or gets a sheet of its own
-        legend_layout(indexed, f.legend.w * MM, f.legend.h * MM, text_width, cfg.lang)
-        footer_legend, index_sheet = indexed, []
-    except ValueError:
-        footer_legend, index_sheet = plain, indexed
-    draw_overview_sheet(c, sheet, style, art.overview_ops, rects, dots, footer_legend, qr,
-                        round(1000.0 / (vp.k / MM)), categories, info)
-    if index_sheet:
-        draw_index_sheet(c, sheet, style, index_sheet, info)
+def _draw_job(job, paper: Stationery, doc: Document) -> None:
+    """A format's job laid out and drawn (in a worker when forked)."""
+    draw_sheets(doc, job(), paper)
 
 
 def stderr_progress(msg: str, done: int | None = None, total: int | None = None) -> None:
-    print(f"papermap: {msg}" + (f" {done}/{total}" if total else ""), file=sys.stderr, flush=True)
+    print(f"papermap: {msg}" + (f" {done}/{total}" if done is not None else ""), file=sys.stderr, flush=True)

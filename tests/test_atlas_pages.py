@@ -13,7 +13,8 @@ from papermap.config import load_config
 from papermap.layout.grid import MapPage
 from papermap.model.categories import load_categories
 from papermap.model.points import Point
-from papermap.pipeline import build_atlas, lay_out_map_page
+from papermap.layout.atlas import lay_out_map_page
+from papermap.pipeline import build_atlas
 from papermap.render.artcache import CellArt
 from pdfcheck import map_page_index, page_texts, photocopy, qr_texts, render
 
@@ -95,7 +96,8 @@ def test_table_numbers_match_map_numbers_and_list_every_point_once():
     page = MapPage(1, 0, 0, (0, 0, 1800, 2230))
     cfg = load_config(None, {"osm": str(MONACO)})
 
-    ms, rows = lay_out_map_page(page, CellArt(None, True, "", []), pts, xy, categories, cfg, (b"\x01",), frame)
+    ms, rows = lay_out_map_page(page, CellArt(None, True, "", []), pts, xy, categories, cfg, (b"\x01",), frame,
+                                lambda entries: [])
     assert sorted(r.name for r in rows) == sorted(p.name for p in pts)   # every point, exactly once
     numbers = sorted({s.number for s in ms.symbols})
     assert numbers == list(range(1, len(numbers) + 1))
@@ -116,3 +118,64 @@ def test_many_pages_get_an_index_sheet_instead_of_an_overflowing_legend(tmp_path
     texts = page_texts(out)
     assert "種類別の地図ページ / Map pages by kind of point" in texts[1]
     assert "給水 Drinking water →" in " ".join(texts[1].split())
+
+
+def test_the_report_says_what_was_printed(tmp_path):
+    """Pages with their areas, points placed or outside, sheets written, the data date; and the
+    progress of filing pages, as done of total."""
+    from pdfcheck import page_count
+
+    calls = []
+    out = tmp_path / "a.pdf"
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": MONACO_BBOX, "points": [str(RELIEF)]})
+    report = build_atlas(cfg, out, now=NOW, progress=lambda *args: calls.append(args))
+    assert report.sheets == page_count(out) > 1 + len(report.pages)
+    assert set(report.page_bboxes) == {p.number for p in report.pages}
+    w, s, e, n = (float(v) for v in MONACO_BBOX.split(","))
+    for bw, bs, be, bn in report.page_bboxes.values():
+        assert bw < be and bs < bn and bw < e and be > w and bs < n and bn > s
+    assert report.placed + report.outside == report.points and report.placed > 0
+    assert report.data_date == "2023-12-26 21:21 UTC" or report.data_date.startswith("2023-12-26")
+    pages = [c for c in calls if c[0] == "pages"]
+    total = 1 + len(report.pages)
+    assert pages == [("pages", done, total) for done in range(total + 1)]
+
+
+def test_a_sliver_in_the_overlap_band_makes_no_page():
+    """Two cells side by side overlapping by 100 m: a point (or a building) in the band, inside the
+    left cell's own part, is on the left page; the right cell has nothing of its own and is no page.
+    A point in the right cell's own part makes it a page."""
+    from papermap.layout.atlas import AtlasFormat
+    from papermap.layout.grid import Cell, grid
+    from papermap.layout.sheetformat import AtlasContent
+    from papermap.layout.sheets import SheetText
+
+    categories = load_categories()
+    cfg = load_config(None, {"osm": str(MONACO)})
+    fmt = AtlasFormat(cfg)
+    cells = grid((0, 0, 3000, 1000), (1700, 2200), 100)[:2]
+    band_x = cells[1].window[0] + 20          # in both windows, in the left cell's own part
+    assert cells[0].own[0] < band_x < cells[0].own[2] and not cells[1].own[0] < band_x
+
+    def pages(xs: list[float]) -> list[int]:
+        drawn = [CellArt(cells[0], True, "", []), CellArt(cells[1], False, "", [])]
+        pts = [Point(id=str(i), category="water", lon=0, lat=0) for i in range(len(xs))]
+        content = AtlasContent(cfg, categories, drawn, (0, 0, 1, 1), "", pts,
+                               np.array([(x, 500.0) for x in xs]).reshape(-1, 2),
+                               SheetText("t", "unknown", "now", "s", 10000, ("ja", "en")), lambda t, s: 1.0,
+                               lambda w: (7.4, 43.7, 7.5, 43.8), lambda payloads: {p: (b"\x01",) for p in payloads})
+        laid = fmt.lay_out(content)
+        assert laid.placed == set(range(len(xs)))          # every point is on a page
+        return [p.col for p in laid.pages]
+
+    assert pages([band_x]) == [0]
+    assert pages([band_x, cells[1].own[0] + 50]) == [0, 1]
+
+
+def test_a_bbox_far_larger_than_the_extract_is_cut_to_the_data_with_a_warning(tmp_path):
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": "6.9,43.4,8.0,44.2", "cache_dir": str(tmp_path)})
+    report = build_atlas(cfg, tmp_path / "wide.pdf", now=NOW)
+    exact = build_atlas(load_config(None, {"osm": str(MONACO), "cache_dir": str(tmp_path)}), tmp_path / "x.pdf", now=NOW)
+    assert len(report.pages) == len(exact.pages) < 10
+    assert any("bbox 6.9,43.4,8,44.2 reaches beyond the extract's data" in w for w in report.warnings)
+    assert not any("reaches beyond" in w for w in exact.warnings)

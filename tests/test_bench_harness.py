@@ -113,7 +113,7 @@ def test_own_bytes_count_a_page_content_and_not_the_shared_font(tmp_path):
     """An empty page with text adds little to the atlas; the font it shares with the others is not its own."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from papermap.render.fonts import FONT, register
+    from papermap.render.pdf import FONT, load_font as register
 
     register()
     path = tmp_path / "three.pdf"

@@ -103,3 +103,19 @@ def test_table_symbols_show_the_kind_and_each_number_is_printed_once(tmp_path):
         assert len(numbers_alone) == 1   # the list number in the header box, nothing else
         rows = [int(words[0]) for words in map(str.split, lines) if len(words) > 1 and words[0].isdigit()]
         assert rows and rows == sorted(rows)   # every row still opens with its number
+
+
+def test_one_data_date_whether_or_not_osm_points_are_read(tmp_path):
+    """An extract without a header date is dated by its newest element; reading the relief-point
+    tags too must not make the same atlas a different date."""
+    from datetime import datetime, timezone
+
+    from conftest import shared_file
+    from papermap.config import load_config
+
+    kyoto = shared_file("osm/kyoto-shimogyo-gojo-karasuma.osm")
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+    dates = {build_atlas(load_config(None, {"osm": str(kyoto), "scale": 5000, "osm_points": on,
+                                            "cache_dir": str(tmp_path / "cache")}),
+                         tmp_path / f"{on}.pdf", now=now).data_date for on in (True, False)}
+    assert len(dates) == 1 and None not in dates

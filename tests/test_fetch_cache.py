@@ -9,7 +9,7 @@ import pytest
 
 from papermap.errors import PapermapError
 from papermap.sources import cache as cache_module
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 from papermap.sources.cache import Cache, describe_age
 
 NOW = datetime(2026, 11, 22, 14, 3, tzinfo=timezone.utc)

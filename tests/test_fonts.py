@@ -8,13 +8,11 @@ from pathlib import Path
 DRAW = """
 import sys
 from pathlib import Path
-from reportlab.pdfgen.canvas import Canvas
-from papermap.render import fonts
-fonts.register(Path(sys.argv[1]) if sys.argv[1] != "-" else None)
-c = Canvas(sys.argv[2], invariant=1)
-c.setFont(fonts.FONT, 12)
-c.drawString(10, 10, "給水所 Drinking water 123 ○×？")
-c.save()
+from papermap.render.pdf import Document
+doc = Document(Path(sys.argv[2]), (200, 100), cache_dir=Path(sys.argv[1]) if sys.argv[1] != "-" else None)
+doc.text(10, 10, "給水所 Drinking water 123 ○×？", 12)
+doc.end_sheet()
+doc.finish()
 """
 
 

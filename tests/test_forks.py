@@ -57,3 +57,21 @@ def test_background_work_whose_worker_dies_is_done_here():
 
     with Background(dies_in_a_worker, 2) as job:
         assert job.result() == "done here"
+
+
+
+def test_a_failed_build_never_prints_a_traceback_at_exit(tmp_path):
+    """The points are read by a worker that is done when the build fails on the bbox; Python's exit
+    must not then print a traceback under papermap's one-line error (it did, from the exit hook of
+    concurrent.futures, in about one run in three)."""
+    import subprocess
+    import sys
+
+    from conftest import MONACO, REPO
+
+    args = [sys.executable, "-m", "papermap", "build", "--osm", str(MONACO), "--bbox", "135.7,34.9,135.8,35.0",
+            "--points", str(REPO / "tests" / "fixtures" / "points" / "monaco_relief.csv"), "--jobs", "2",
+            "-o", str(tmp_path / "out.pdf"), "--quiet"]
+    for _ in range(8):
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "outside the extract" in proc.stderr

@@ -111,3 +111,17 @@ def test_page_ranges_are_short():
 
     assert page_ranges([5, 1, 2, 3, 7, 8, 8]) == "1–3, 5, 7–8"
     assert page_ranges([4]) == "4"
+
+
+def test_cell_cores_tile_the_area_without_the_overlap():
+    """Each cell's own part is its window less half the overlap on every side: the parts meet
+    edge to edge, so whatever lies in an overlap band is in exactly one cell's own part."""
+    cells = grid((0, 0, 5000, 3000), (1800, 2200), 100)
+    by = {(c.row, c.col): c for c in cells}
+    for (r, c), cell in by.items():
+        x0, y0, x1, y1 = cell.own
+        assert (x1 - x0, y1 - y0) == (1700, 2100)
+        if (r, c + 1) in by:
+            assert by[(r, c + 1)].own[0] == x1 and by[(r, c + 1)].window[0] < x1
+        if (r + 1, c) in by:
+            assert by[(r + 1, c)].own[3] == y0

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from reportlab.pdfgen.canvas import Canvas
 
-from papermap.layout.legend import legend_layout
+from papermap.layout.legend import LegendDoesNotFitError, legend_layout
 from papermap.model.categories import load_categories
-from papermap.render.fonts import text_width
 from papermap.render.legend import draw_legend
+from papermap.render.pdf import Document, text_width
 from pdfcheck import font_sizes, page_texts
 
 CATS = load_categories()
@@ -46,7 +45,7 @@ def test_items_stay_in_the_box_without_overlapping_and_at_least_7pt():
 
 
 def test_a_box_too_small_is_an_error_not_a_missing_entry():
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(LegendDoesNotFitError, match="does not fit"):
         legend_layout(_entries(*CATS.ids), 80.0, 20.0, text_width, ("ja", "en"))
     assert legend_layout([], 80.0, 20.0, text_width, ("ja", "en")) == []
 
@@ -54,9 +53,11 @@ def test_a_box_too_small_is_an_error_not_a_missing_entry():
 @pytest.mark.parametrize("mono", [False, True])
 def test_drawn_legend_shows_the_page_categories_only(tmp_path, mono):
     path = tmp_path / "legend.pdf"
-    c = Canvas(str(path), pagesize=(300, 100))
-    draw_legend(c, _entries("toilet", "medical"), 10, 10, 280, 80, ("ja", "en"), mono)
-    c.save()
+    doc = Document(path, (300, 100))
+    items = legend_layout(_entries("toilet", "medical"), 280, 80, text_width, ("ja", "en"))
+    draw_legend(doc, items, 10, 10, mono)
+    doc.end_sheet()
+    doc.finish()
     text = " ".join(page_texts(path)[0].split())
     assert "トイレ Toilets" in text and "救護・医療 Medical aid" in text
     assert "給水" not in text and "Shelter" not in text

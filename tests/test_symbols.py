@@ -8,11 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reportlab.lib.colors import HexColor, black, white
-from reportlab.pdfgen.canvas import Canvas
 
 from papermap.layout.symbols import (MAX_SHIFT, SYMBOL_MM, _EPS, SymbolPlacement, _offsets, _share,
                                      place_symbols, reading_order)
+from papermap.render.pdf import BLACK, WHITE, Colour, Document
 from papermap.render.symbols import MONO_GROUND, SHAPES, draw_leaders, draw_symbol, number_colour
 from papermap.settings import MM
 from pdfcheck import render
@@ -24,9 +23,10 @@ BOX = 40.0
 def _raster(tmp_path: Path, draw, name: str = "s.pdf") -> np.ndarray:
     """One symbol drawn on its own small page, rasterised at 150 dpi in grey."""
     path = tmp_path / name
-    c = Canvas(str(path), pagesize=(BOX, BOX))
-    draw(c)
-    c.save()
+    doc = Document(path, (BOX, BOX))
+    draw(doc)
+    doc.end_sheet()
+    doc.finish()
     return render(path, 0, dpi=150, grey=True).astype(int)
 
 
@@ -67,16 +67,16 @@ def test_number_stands_out_on_every_shape_and_fill(tmp_path, shape, fill):
 
 
 def test_number_colour_follows_contrast():
-    assert number_colour(HexColor("#ffff99")) == black
-    assert number_colour(HexColor("#1f78b4")) == white
+    assert number_colour(Colour.hex("#ffff99")) == BLACK
+    assert number_colour(Colour.hex("#1f78b4")) == WHITE
 
 
 def test_unknown_shape_or_fill_is_refused(tmp_path):
-    c = Canvas(str(tmp_path / "x.pdf"))
+    doc = Document(tmp_path / "x.pdf", (100, 100))
     with pytest.raises(ValueError, match="shape"):
-        draw_symbol(c, "blob", 10, 10, SIZE, "#000000", "black", 1, True)
+        draw_symbol(doc, "blob", 10, 10, SIZE, "#000000", "black", 1, True)
     with pytest.raises(ValueError, match="mono fill"):
-        draw_symbol(c, "circle", 10, 10, SIZE, "#000000", "stripes", 1, True)
+        draw_symbol(doc, "circle", 10, 10, SIZE, "#000000", "stripes", 1, True)
 
 
 def test_leader_ends_in_a_dot_at_the_true_position(tmp_path):

@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from reportlab.lib.colors import black
-
 from conftest import MONACO, MONACO_BBOX, REPO, shared_file
 from papermap.config import load_config
 from papermap.layout.table import TableRow, layout_table
 from papermap.model.categories import load_categories
-from papermap.pipeline import build_atlas, sheet_texts
-from papermap.render import sheet as draw
-from papermap.render import workers
-from papermap.render.fonts import text_width
+from papermap.layout.atlas import sheet_texts
+from papermap.layout.sheets import SheetText
+from papermap.pipeline import build_atlas
+from papermap.errors import PapermapError
+from papermap.render.pdf import BLACK, Document, FormRecipeError, Run, text_width
+from papermap.render.pdf.version import check_reportlab
 from papermap.render.symbols import Mark, draw_symbols
-from papermap.render.text import Run, draw_texts, reserve
 from papermap.sources.points import read_points
 from pdfcheck import page_texts
 
@@ -58,7 +58,7 @@ def test_every_character_of_the_real_2018_tables_is_reserved():
     kml = shared_file("relief/hiroshima-2018-water-supply.kml")
     cats = load_categories()
     points = read_points(kml, cats).points
-    info = draw.SheetText("尾道・三原", "2018-07-10 09:00 UTC", "2018-07-11 08:00", str(kml), 10000, ("ja", "en"))
+    info = SheetText("尾道・三原", "2018-07-10 09:00 UTC", "2018-07-11 08:00", str(kml), 10000, ("ja", "en"))
     reserved = set("".join(sheet_texts(info, points, cats)))
     rows = [TableRow.from_point(i + 1, p) for i, p in enumerate(points)]
     chunks = layout_table(rows, 500.0, 700.0, 700.0, text_width, langs=("ja", "en"), page_label="3")
@@ -70,18 +70,18 @@ def test_every_character_of_the_real_2018_tables_is_reserved():
 
 def canvas_bytes(tasks, jobs: int, reserved: str) -> tuple[bytes, int]:
     buf = io.BytesIO()
-    c = draw.new_canvas(buf, (210, 297), "t", "s")
-    reserve(c, [reserved])
-    redrawn = workers.draw_all(c, tasks, jobs)
-    c.save()
+    doc = Document(buf, (595, 842), "t", "s")
+    doc.reserve([reserved])
+    redrawn = doc.draw_all(tasks, jobs)
+    doc.finish()
     return buf.getvalue(), redrawn
 
 
 def text_task(words: list[str]):
-    def task(c):
+    def task(doc):
         for word in words:   # a sheet per word
-            draw_texts(c, [Run(50, 700, word, 12.0, 100.0, black)])
-            c.showPage()
+            doc.texts([Run(50, 700, word, 12.0, 100.0, BLACK)])
+            doc.end_sheet()
     return task
 
 
@@ -94,11 +94,11 @@ def test_a_character_left_out_makes_the_parent_draw_that_page_itself():
 
 
 def symbol_task(kinds: list[list[tuple[str, str]]]):
-    def task(c):
+    def task(doc):
         for sheet in kinds:
-            draw_symbols(c, [Mark(shape, colour, "white", 100 + 40 * i, 400, 14.0, i + 1)
+            draw_symbols(doc, [Mark(shape, colour, "white", 100 + 40 * i, 400, 14.0, i + 1)
                              for i, (shape, colour) in enumerate(sheet)], False)
-            c.showPage()
+            doc.end_sheet()
     return task
 
 
@@ -128,3 +128,31 @@ def test_a_worker_that_dies_leaves_the_parent_to_draw_the_rest(tmp_path):
     one, _ = canvas_bytes(tasks, 1, "給水所入浴")
     two, redrawn = canvas_bytes(tasks, 2, "給水所入浴")
     assert redrawn >= 3 and one == two
+
+
+def test_a_form_whose_recipe_cannot_go_to_a_worker_fails_the_same_with_one_job_or_two():
+    """A form drawn by a closure used to work with --jobs 1 and crash with --jobs 2."""
+    def local_recipe(doc, name):
+        doc.begin_form(name)
+        doc.rect(0, 0, 5, 5)
+        doc.end_form()
+
+    def task(doc):
+        doc.place(doc.form("local", local_recipe))
+        doc.end_sheet()
+
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(FormRecipeError, match="'local' cannot be sent to a worker") as err:
+            canvas_bytes([task, task, task], jobs, "")
+        errors.append(str(err.value))
+    assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("version", ["4.4.10", "5.0.9", "5.2.0", "6.0"])
+def test_a_reportlab_outside_the_tested_range_is_a_clear_error(version):
+    with pytest.raises(PapermapError, match=rf"ReportLab {re.escape(version)} is installed, but papermap is "
+                                            r"tested with ReportLab 5\.1\.x"):
+        check_reportlab(version)
+    check_reportlab("5.1.0")
+    check_reportlab()      # the installed one

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from papermap.errors import PapermapError
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 from papermap.sources.cache import ENV_VAR, Cache
 from papermap.sources.http import DEFAULT_MAX_BYTES, RetryPolicy, format_bytes
 from papermap.sources.overpass import DEFAULT_ENDPOINTS, DEFAULT_TIMEOUT, BBox, Overpass

@@ -17,6 +17,13 @@ class Cell:
     row: int
     col: int
     window: Box  # ground window in projected metres
+    core: Box | None = None   # the window less half the overlap on every side: the cores tile the
+                              # area, so whatever is on the map is in exactly one cell's core
+
+    @property
+    def own(self) -> Box:
+        """The part of the ground this cell alone answers for (its core, else its window)."""
+        return self.core or self.window
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,9 @@ def grid(area: Box, size: tuple[float, float], overlap: float) -> list[Cell]:
     for r in range(rows):
         for c in range(cols):
             left, top = x0 + c * step_x, y_top - r * step_y
-            cells.append(Cell(r, c, (left, top - h, left + w, top)))
+            half = overlap / 2
+            cells.append(Cell(r, c, (left, top - h, left + w, top),
+                              (left + half, top - h + half, left + w - half, top - half)))
     return cells
 
 

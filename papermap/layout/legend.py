@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from papermap.errors import PapermapError
 from papermap.layout.text import Measure
 
 # (shape, colour "#rrggbb", mono fill, label ja, label en)
@@ -17,6 +18,11 @@ ROW_GAP = 2.0
 LEADING = 1.2
 ASCENT = 0.88
 SIZES = (8.0, 7.5, 7.0)
+
+
+class LegendDoesNotFitError(PapermapError, ValueError):
+    """The entries cannot all fit the box at 7 pt: the caller finds them another place (the
+    overview's index moves to a sheet of its own), since an entry is never left out."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ def legend_layout(entries: list[LegendEntry], width: float, height: float, measu
                   langs: tuple[str, ...], symbol_pt: float = SYMBOL_PT) -> list[LegendItem]:
     """Entries in order, down the columns. Tries one-line labels ("給水 Drinking water") at the
     largest size first, then labels stacked one language per line, then smaller sizes down to
-    7 pt. Raises ValueError when even that does not fit: never leaves an entry out."""
+    7 pt. Raises LegendDoesNotFitError when even that does not fit: never leaves an entry out."""
     if not entries:
         return []
     for size in SIZES:
@@ -58,7 +64,7 @@ def legend_layout(entries: list[LegendEntry], width: float, height: float, measu
                                             for line in t) for k in range(n_cols)]
             if sum(widths) + COLUMN_GAP * (n_cols - 1) <= width:
                 return _place(entries, texts, widths, per_col, row_h, height, size, symbol_pt)
-    raise ValueError(f"the legend for {len(entries)} categories does not fit {width:.0f} x {height:.0f} pt")
+    raise LegendDoesNotFitError(f"the legend for {len(entries)} categories does not fit {width:.0f} x {height:.0f} pt")
 
 
 def _place(entries: list[LegendEntry], texts: list[list[str]], widths: list[float], per_col: int,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import shapely
@@ -13,8 +13,22 @@ from pyproj import Transformer
 from papermap import settings
 from papermap.model.sea import sea_polygons
 
-if TYPE_CHECKING:
-    from papermap.sources.osm import OsmLayers
+
+class RawLayers(Protocol):
+    """What ``build_basemap`` needs from a reader (sources/osm.py's OsmLayers is one): WKB in
+    degrees per layer, with the attributes each layer carries. Stated here so that the model
+    never depends on the sources that feed it."""
+
+    extent: tuple[float, float, float, float] | None
+    data_date: datetime | None
+    coastline: list[bytes]
+    green: list[bytes]
+    water: list[bytes]
+    waterways: list[tuple[bytes, str]]
+    buildings: list[bytes]
+    railways: list[bytes]
+    roads: list[tuple[bytes, str, str, bool]]
+    places: list[tuple[bytes, str, int]]
 
 
 def utm_epsg(lon: float, lat: float) -> int:
@@ -56,7 +70,7 @@ def project_bbox(tr: Transformer, bbox: tuple[float, float, float, float]) -> tu
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))
 
 
-def build_basemap(raw: OsmLayers, to_proj: Transformer, area: tuple[float, float, float, float],
+def build_basemap(raw: RawLayers, to_proj: Transformer, area: tuple[float, float, float, float],
                   scale: int) -> Basemap:
     """Project every layer, simplify it to what print can show at ``scale``, and fill the sea."""
     tolerance = settings.PRINT_RESOLUTION_MM / 1000.0 * scale  # ground metres per 0.1 mm on paper

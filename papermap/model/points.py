@@ -49,11 +49,15 @@ class Problem:
 
 @dataclass
 class ReadResult:
-    """What a reader found: the usable points and every problem (fatal or warning)."""
+    """What was read: the usable points, every problem (fatal or warning) and, for a whole build,
+    the sources read (for the sheets' source line). One reader's result and all of a build's
+    relief points are the same kind of thing, so they are one type."""
 
     points: list[Point] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
     def extend(self, other: "ReadResult") -> None:
         self.points.extend(other.points)
         self.problems.extend(other.problems)
+        self.sources.extend(s for s in other.sources if s not in self.sources)

@@ -16,6 +16,7 @@ class Style:
     name: str
     path: Path
     data: dict
+    mono: bool = False   # black and white: symbols told apart by mono fill and pattern, not colour
 
     def __getitem__(self, key: str) -> dict:
         return self.data[key]
@@ -47,4 +48,7 @@ def load_style(name_or_path: str, mono: bool = False) -> Style:
         raise InputError(f"style is missing {', '.join(missing)}", file=str(path))
     if data["labels"].get("font_pt", 0) < settings.MIN_FONT_PT:
         raise InputError(f"labels.font_pt must be at least {settings.MIN_FONT_PT}", file=str(path), field="labels.font_pt")
-    return Style(name=data.get("name", path.stem), path=path, data=data)
+    mono_flag = data.get("mono", False)
+    if not isinstance(mono_flag, bool):
+        raise InputError("mono must be true or false", file=str(path), field="mono")
+    return Style(name=data.get("name", path.stem), path=path, data=data, mono=mono_flag)

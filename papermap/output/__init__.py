@@ -1,1 +1,1 @@
-"""Output: write finished PDFs so that a failed run never leaves a half-written file."""
+"""Output: what a finished build is written as besides the PDF (PNG previews, the page grid as GeoJSON)."""

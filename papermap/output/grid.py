@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 
 PRECISION = 7   # decimal places of a degree: about a centimetre, far finer than a printed page
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from papermap.errors import InputError
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 
 DEFAULT_DPI = 150       # sharp on a screen, about 0.5 MB per A4 sheet
 DPI_RANGE = (36, 600)   # an A3 sheet at 600 dpi is already 7000 x 9900 pixels

@@ -16,7 +16,7 @@ from pathlib import Path
 from papermap import settings
 from papermap.layout.grid import Cell
 from papermap.layout.labels import Label
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 
 ART_VERSION = 1
 

@@ -12,15 +12,19 @@ import shapely
 
 from papermap.layout.viewport import Viewport
 from papermap.model.style import Style
+from papermap.render.pdf import Colour, colour_op
 from papermap.settings import MM, MIN_LINE_PT
 
 if TYPE_CHECKING:
     from papermap.model.basemap import Basemap
 
 
-def rgb(hex_colour: str) -> str:
-    h = hex_colour.lstrip("#")
-    return " ".join(f"{int(h[i:i + 2], 16) / 255:.3g}" for i in (0, 2, 4))
+def _fill_op(hex_colour: str) -> str:
+    return colour_op(Colour.hex(hex_colour))
+
+
+def _stroke_op(hex_colour: str) -> str:
+    return colour_op(Colour.hex(hex_colour), stroke=True)
 
 
 def width_pt(mm: float) -> float:
@@ -63,15 +67,15 @@ def _stroke(path: str, colour: str, w_mm: float, dash_mm: list | None = None, ca
     if not path:
         return ""
     dash = f"[{' '.join(f'{d * MM:.2f}' for d in dash_mm)}] 0 d" if dash_mm else "[] 0 d"
-    return f"{rgb(colour)} RG {width_pt(w_mm):.2f} w {cap} J 1 j {dash}\n{path}\nS"
+    return f"{_stroke_op(colour)} {width_pt(w_mm):.2f} w {cap} J 1 j {dash}\n{path}\nS"
 
 
 def _fill(path: str, fill: str, stroke: str | None = None, stroke_mm: float = 0.0) -> str:
     if not path:
         return ""
     if stroke:
-        return f"{rgb(fill)} rg {rgb(stroke)} RG {width_pt(stroke_mm):.2f} w 1 j [] 0 d\n{path}\nB"
-    return f"{rgb(fill)} rg\n{path}\nf"
+        return f"{_fill_op(fill)} {_stroke_op(stroke)} {width_pt(stroke_mm):.2f} w 1 j [] 0 d\n{path}\nB"
+    return f"{_fill_op(fill)}\n{path}\nf"
 
 
 def _hatch(path: str, spec: dict, vp: Viewport) -> str:
@@ -86,7 +90,7 @@ def _hatch(path: str, spec: dict, vp: Viewport) -> str:
     while x < x1:
         lines.append(f"{x:.1f} {y0:.1f} m {x + h:.1f} {y1:.1f} l")
         x += step
-    return (f"q\n{path}\nW n\n{rgb(spec['hatch'])} RG {width_pt(spec['hatch_line_mm']):.2f} w 0 J [] 0 d\n"
+    return (f"q\n{path}\nW n\n{_stroke_op(spec['hatch'])} {width_pt(spec['hatch_line_mm']):.2f} w 0 J [] 0 d\n"
             + "\n".join(lines) + "\nS\nQ")
 
 
@@ -94,7 +98,7 @@ def page_ops(basemap: Basemap, style: Style, vp: Viewport) -> str:
     """PDF operators drawing every basemap layer inside the frame, clipped to it."""
     x0, y0, x1, y1 = vp.frame_pt
     out = [f"q\n{x0:.2f} {y0:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re W n",
-           f"{rgb(style['land'])} rg {x0:.2f} {y0:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re f"]
+           f"{_fill_op(style['land'])} {x0:.2f} {y0:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re f"]
 
     sea = path_ops(_visible(basemap, "sea", vp), vp, close=True)
     out += [_fill(sea, style["sea"]["fill"]), _hatch(sea, style["sea"], vp)]

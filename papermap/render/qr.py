@@ -1,10 +1,8 @@
 """Draw a QR code as vector modules: crisp at any printer resolution and after photocopying."""
 from __future__ import annotations
 
-from reportlab.lib.colors import black, white
-from reportlab.pdfgen.canvas import Canvas
-
 from papermap.layout.qr import QrMatrix
+from papermap.render.pdf import BLACK, WHITE, Document
 from papermap.settings import MM
 
 QUIET_ZONE = 4        # modules of white around the code, required by the standard
@@ -20,7 +18,7 @@ def qr_min_size_pt(matrix: QrMatrix) -> float:
     return max(MIN_SIZE_MM, (len(matrix) + 2 * QUIET_ZONE) * MIN_MODULE_MM) * MM
 
 
-def draw_qr(c: Canvas, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: float) -> None:
+def draw_qr(doc: Document, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: float) -> None:
     """Draw the code in a ``size_pt`` square, quiet zone included, with its bottom-left corner
     at (x_pt, y_pt): white square, then every dark module in one path of rectangles merged
     along each row. Raises ValueError below ``qr_min_size_pt(matrix)``."""
@@ -29,10 +27,10 @@ def draw_qr(c: Canvas, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: floa
         raise ValueError(f"this QR code must be at least {need / MM:.1f} mm wide (18 mm and "
                          f"{MIN_MODULE_MM} mm modules), not {size_pt / MM:.1f} mm")
     module = size_pt / (len(matrix) + 2 * QUIET_ZONE)
-    c.saveState()
-    c.setFillColor(white)
-    c.rect(x_pt, y_pt, size_pt, size_pt, stroke=0, fill=1)
-    path = c.beginPath()
+    doc.save_state()
+    doc.fill(WHITE)
+    doc.rect(x_pt, y_pt, size_pt, size_pt, stroke=False, fill=True)
+    path = doc.path()
     top = y_pt + size_pt - QUIET_ZONE * module
     for r, row in enumerate(matrix):
         y = top - (r + 1) * module
@@ -45,6 +43,6 @@ def draw_qr(c: Canvas, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: floa
             while col < len(row) and row[col]:
                 col += 1
             path.rect(x_pt + (QUIET_ZONE + start) * module, y, (col - start) * module, module)
-    c.setFillColor(black)
-    c.drawPath(path, stroke=0, fill=1)
-    c.restoreState()
+    doc.fill(BLACK)
+    doc.draw_path(path, stroke=False, fill=True)
+    doc.restore_state()

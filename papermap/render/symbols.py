@@ -9,14 +9,8 @@ from typing import NamedTuple
 
 import shapely
 
-from reportlab.lib.colors import Color, HexColor, black, white
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfgen.canvas import Canvas
-
 from papermap.layout.symbols import SymbolPlacement
-from papermap.render import forms
-from papermap.render.fonts import text_width
-from papermap.render.text import Run, draw_texts
+from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, num, text_width
 from papermap.settings import MIN_FONT_PT
 
 OUTLINE_PT = 0.5
@@ -24,10 +18,10 @@ HALO_PT = 1.0        # white ring that lifts the symbol off roads and buildings
 LEADER_PT = 0.3
 LEADER_HALO_PT = 1.1
 DOT_PT = 1.0         # radius of the dot marking the true position of a displaced symbol
-LIGHT_GREY = Color(0.68, 0.68, 0.68)   # still clearly grey, not white, after a photocopy
+LIGHT_GREY = Colour(0.68, 0.68, 0.68)   # still clearly grey, not white, after a photocopy
 PATTERNS = ("hatch", "dots", "cross_hatch")
-MONO_GROUND = {"black": black, "white": white, "grey": LIGHT_GREY, "hatch": white, "dots": white,
-               "cross_hatch": white}
+MONO_GROUND = {"black": BLACK, "white": WHITE, "grey": LIGHT_GREY, "hatch": WHITE, "dots": WHITE,
+               "cross_hatch": WHITE}
 
 
 def _regular(n: int, radii: tuple[float, ...], dy: float) -> list[tuple[float, float]]:
@@ -65,9 +59,9 @@ def shape_radius(size_pt: float) -> float:
     return size_pt / 2 - HALO_PT - OUTLINE_PT / 2
 
 
-def _path(c: Canvas, shape: str, r: float):
+def _path(doc: Document, shape: str, r: float):
     """The outline centred on the origin, ``r`` its half-width."""
-    p = c.beginPath()
+    p = doc.path()
     if shape == "circle":
         p.circle(0, 0, r)
     elif shape == "drop":
@@ -88,37 +82,31 @@ def _path(c: Canvas, shape: str, r: float):
     return p
 
 
-def _luminance(colour: Color) -> float:
-    def lin(v: float) -> float:
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-    return 0.2126 * lin(colour.red) + 0.7152 * lin(colour.green) + 0.0722 * lin(colour.blue)
-
-
-def number_colour(fill: Color) -> Color:
+def number_colour(fill: Colour) -> Colour:
     """White or black, whichever contrasts more with the fill (WCAG contrast ratio)."""
-    lum = _luminance(fill)
-    return white if 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 else black
+    lum = fill.luminance()
+    return WHITE if 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 else BLACK
 
 
-def _pattern(c: Canvas, kind: str, r: float) -> None:
+def _pattern(doc: Document, kind: str, r: float) -> None:
     """Hatching, cross-hatching or dots over the box around the origin; the caller clips to the outline."""
-    c.setStrokeColor(black)
-    c.setFillColor(black)
+    doc.stroke(BLACK)
+    doc.fill(BLACK)
     if kind == "dots":
         step = 2.4
         n = int(r / step) + 1
         for i in range(-n, n + 1):
             for j in range(-n, n + 1):
-                c.circle((i + 0.5 * (j % 2)) * step, j * step, 0.62, stroke=0, fill=1)
+                doc.circle((i + 0.5 * (j % 2)) * step, j * step, 0.62, stroke=False, fill=True)
         return
-    c.setLineWidth(0.55 if kind == "hatch" else 0.45)
+    doc.line_width(0.55 if kind == "hatch" else 0.45)
     step = 2.2 if kind == "hatch" else 2.6
     slopes = (1,) if kind == "hatch" else (1, -1)
     n = int(2 * r / step) + 2
     for s in slopes:
         for k in range(-n, n + 1):
             d = k * step * math.sqrt(2)
-            c.line(-r + d, -s * r, r + d, s * r)
+            doc.line(-r + d, -s * r, r + d, s * r)
 
 
 class Mark(NamedTuple):
@@ -133,7 +121,7 @@ class Mark(NamedTuple):
     number: int | None = None
 
 
-def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
+def draw_symbols(doc: Document, marks: Sequence[Mark], mono: bool) -> None:
     """Symbols centred on their points, each filling its box: halo, fill, outline, number.
 
     A number too wide for its shape, or over a pattern, goes on a small white tag so it stays
@@ -141,53 +129,53 @@ def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
     placed by reference; so are the tags, and the numbers go in one text object, after the
     symbols (placed symbols never overlap, so this order shows the same as symbol by symbol).
     """
-    forms.place_all(c, [(_symbol_form(c, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono), m.x, m.y)
+    doc.place_all([(_symbol_form(doc, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono), m.x, m.y)
                         for m in marks])
     numbers = [m for m in marks if m.number is not None]
     if numbers:
-        _draw_numbers(c, numbers, mono)
+        _draw_numbers(doc, numbers, mono)
 
 
-def draw_symbol(c: Canvas, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
+def draw_symbol(doc: Document, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
                 mono_fill: str, number: int | None, mono: bool) -> None:
     """One symbol: ``draw_symbols`` for a single mark."""
-    draw_symbols(c, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
+    draw_symbols(doc, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
 
 
-def _symbol_form(c: Canvas, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
-    """The name of this symbol's form in ``c``'s document, defining it on first use."""
+def _symbol_form(doc: Document, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
+    """The name of this symbol's form in the document, defining it on first use."""
     if shape not in SHAPES:
         raise ValueError(f"unknown symbol shape {shape!r} (known: {', '.join(SHAPES)})")
     if mono and mono_fill not in MONO_GROUND:
         raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
     key = f"sym-{shape}-{size_pt:.2f}-" + (f"mono-{mono_fill}" if mono else colour_hex.lstrip("#"))
-    return forms.define(c, key, _symbol, shape, size_pt, colour_hex, mono_fill, mono)
+    return doc.form(key, _symbol, shape, size_pt, colour_hex, mono_fill, mono)
 
 
-def _symbol(c: Canvas, key: str, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> None:
+def _symbol(doc: Document, key: str, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> None:
     half = size_pt / 2 + 1
-    c.beginForm(key, -half, -half, half, half)
-    _shape(c, shape, shape_radius(size_pt), colour_hex, mono_fill, mono)
-    c.endForm()
+    doc.begin_form(key, (-half, -half, half, half))
+    _shape(doc, shape, shape_radius(size_pt), colour_hex, mono_fill, mono)
+    doc.end_form()
 
 
-def _shape(c: Canvas, shape: str, r: float, colour_hex: str, mono_fill: str, mono: bool) -> None:
+def _shape(doc: Document, shape: str, r: float, colour_hex: str, mono_fill: str, mono: bool) -> None:
     """The symbol without its number, centred on the origin: white halo, fill or pattern, outline."""
-    path = _path(c, shape, r)
-    c.setLineJoin(1)
-    c.setStrokeColor(white)
-    c.setLineWidth(OUTLINE_PT + 2 * HALO_PT)
-    c.drawPath(path, stroke=1, fill=0)
-    c.setFillColor(MONO_GROUND[mono_fill] if mono else HexColor(colour_hex))
-    c.drawPath(path, stroke=0, fill=1)
+    path = _path(doc, shape, r)
+    doc.line_join(1)
+    doc.stroke(WHITE)
+    doc.line_width(OUTLINE_PT + 2 * HALO_PT)
+    doc.draw_path(path)
+    doc.fill(MONO_GROUND[mono_fill] if mono else Colour.hex(colour_hex))
+    doc.draw_path(path, stroke=False, fill=True)
     if mono and mono_fill in PATTERNS:
-        c.saveState()
-        c.clipPath(path, stroke=0, fill=0)
-        _pattern(c, mono_fill, r)
-        c.restoreState()
-    c.setStrokeColor(black)
-    c.setLineWidth(OUTLINE_PT)
-    c.drawPath(path, stroke=1, fill=0)
+        doc.save_state()
+        doc.clip(path)
+        _pattern(doc, mono_fill, r)
+        doc.restore_state()
+    doc.stroke(BLACK)
+    doc.line_width(OUTLINE_PT)
+    doc.draw_path(path)
 
 
 @lru_cache(maxsize=None)
@@ -227,11 +215,11 @@ def _number_fit(shape: str, r: float, text: str) -> tuple[float, float, float, f
 
 
 @lru_cache(maxsize=256)
-def _fill_number_colour(colour_hex: str, mono_fill: str, mono: bool) -> Color:
-    return number_colour(MONO_GROUND[mono_fill] if mono else HexColor(colour_hex))
+def _fill_number_colour(colour_hex: str, mono_fill: str, mono: bool) -> Colour:
+    return number_colour(MONO_GROUND[mono_fill] if mono else Colour.hex(colour_hex))
 
 
-def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
+def _draw_numbers(doc: Document, marks: list[Mark], mono: bool) -> None:
     """Every mark's number: white tags first (a form per tag width), then the figures (one text object)."""
     placed, tags = [], []
     for m in marks:
@@ -241,32 +229,50 @@ def _draw_numbers(c: Canvas, marks: list[Mark], mono: bool) -> None:
         cx, cy = m.x, m.y + dy * r
         if overflow or (mono and m.mono_fill in PATTERNS):
             # a tag wider than the shape gets its own thin border; inside a pattern it needs none
-            tags.append((forms.rounded_box(c, w + 2.4, size, 1.2, white, 0.3 if overflow else 0.0),
+            tags.append((rounded_box(doc, w + 2.4, size, 1.2, WHITE, 0.3 if overflow else 0.0),
                          cx - w / 2 - 1.2, cy - size * 0.5))
-            colour = black
+            colour = BLACK
         else:
             colour = _fill_number_colour(m.colour_hex, m.mono_fill, mono)
         placed.append(Run(cx - w / 2, cy - size * DIGIT_HEIGHT / 2, text, size, scale, colour))
-    forms.place_all(c, tags)
-    draw_texts(c, placed)
+    doc.place_all(tags)
+    doc.texts(placed)
 
 
-def draw_leaders(c: Canvas, placements: Iterable[SymbolPlacement]) -> None:
+def draw_leaders(doc: Document, placements: Iterable[SymbolPlacement]) -> None:
     """Thin lines from displaced symbols to their true positions, ending in a dot. Draw these
     before the symbols, so each line starts under its symbol's edge. The paths are written once
     and stroked twice, white halo then black line (a crowded page has thousands of leaders)."""
     moved = [p for p in placements if p.displaced]
     if not moved:
         return
-    lines = " ".join(f"{fp_str(p.x, p.y)} m {fp_str(p.true_x, p.true_y)} l" for p in moved)
+    lines = " ".join(f"{num(p.x, p.y)} m {num(p.true_x, p.true_y)} l" for p in moved)
     # a zero-length stroke with round caps is a round dot
-    dots = " ".join(f"{xy} m {xy} l" for xy in (fp_str(p.true_x, p.true_y) for p in moved))
-    c.saveState()
-    c.setLineCap(1)
-    for colour, width, dot in ((white, LEADER_HALO_PT, DOT_PT + 0.5), (black, LEADER_PT, DOT_PT)):
-        c.setStrokeColor(colour)
-        c.setLineWidth(width)
-        c.addLiteral(f"{lines} S")
-        c.setLineWidth(2 * dot)
-        c.addLiteral(f"{dots} S")
-    c.restoreState()
+    dots = " ".join(f"{xy} m {xy} l" for xy in (num(p.true_x, p.true_y) for p in moved))
+    doc.save_state()
+    doc.line_cap(1)
+    for colour, width, dot in ((WHITE, LEADER_HALO_PT, DOT_PT + 0.5), (BLACK, LEADER_PT, DOT_PT)):
+        doc.stroke(colour)
+        doc.line_width(width)
+        doc.literal(f"{lines} S")
+        doc.line_width(2 * dot)
+        doc.literal(f"{dots} S")
+    doc.restore_state()
+
+
+def rounded_box(doc: Document, w: float, h: float, radius: float, fill: Colour, border_pt: float = 0.0) -> str:
+    """The form of a ``w`` x ``h`` rounded box with its lower-left corner at the origin, filled
+    and, when ``border_pt`` is set, outlined in black; defined in the document on first use."""
+    w, h = round(w, 2), round(h, 2)
+    hexval = "%02x%02x%02x" % tuple(int(255 * v) & 255 for v in fill)   # as ReportLab names a colour
+    return doc.form(f"box-{w}-{h}-{radius}-{hexval}-{border_pt}", _box, w, h, radius, fill, border_pt)
+
+
+def _box(doc: Document, name: str, w: float, h: float, radius: float, fill: Colour, border_pt: float) -> None:
+    pad = border_pt / 2 + 0.5
+    doc.begin_form(name, (-pad, -pad, w + pad, h + pad))
+    doc.fill(fill)
+    doc.stroke(BLACK)
+    doc.line_width(border_pt or 1)
+    doc.round_rect(0, 0, w, h, radius, stroke=bool(border_pt), fill=True)
+    doc.end_form()

@@ -7,25 +7,20 @@ from __future__ import annotations
 
 from typing import Callable
 
-from reportlab.lib.colors import Color, black, white
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfgen.canvas import Canvas
-
 from papermap.layout.table import BADGE_PAD, PAD, TableChunk, TableRow
-from papermap.render import forms
-from papermap.render.fonts import text_width
-from papermap.render.text import Run, draw_texts
+from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, num, text_width
+from papermap.render.symbols import rounded_box
 
 GRID_PT = 0.3
 BORDER_PT = 0.6
-HEADER_GREY = Color(0.85, 0.85, 0.85)
-CLOSED_GREY = Color(0.88, 0.88, 0.88)   # light enough that black text survives a photocopy
+HEADER_GREY = Colour(0.85, 0.85, 0.85)
+CLOSED_GREY = Colour(0.88, 0.88, 0.88)   # light enough that black text survives a photocopy
 
-# (canvas, [(row, centre x, centre y)], size): draws each row's category symbol, as on the map
-SymbolDrawer = Callable[[Canvas, list[tuple[TableRow, float, float]], float], None]
+# (document, [(row, centre x, centre y)], size): draws each row's category symbol, as on the map
+SymbolDrawer = Callable[[Document, list[tuple[TableRow, float, float]], float], None]
 
 
-def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbol_drawer: SymbolDrawer) -> None:
+def draw_table(doc: Document, chunk: TableChunk, x_pt: float, y_top_pt: float, symbol_drawer: SymbolDrawer) -> None:
     """The chunk with its top-left corner at (x_pt, y_top_pt): continuation line, header, rows, grid."""
     if not chunk.rows:
         return
@@ -36,9 +31,9 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
         top -= laid.height
     bottom = top
     rows = list(zip((chunk.header, *chunk.rows), tops))
-    c.saveState()
+    doc.save_state()
 
-    grounds = {HEADER_GREY: c.beginPath(), CLOSED_GREY: c.beginPath()}
+    grounds = {HEADER_GREY: doc.path(), CLOSED_GREY: doc.path()}
     badges: list[tuple[str, float, float]] = []   # (form, x, y): drawn over the grounds
     texts = [Run(x_pt + PAD, y_top_pt - line.baseline, line.text, line.size) for line in chunk.heading]
     for laid, row_top in rows:
@@ -50,35 +45,35 @@ def draw_table(c: Canvas, chunk: TableChunk, x_pt: float, y_top_pt: float, symbo
                 left = x_pt + col.x + PAD
                 if line.badge:
                     w = text_width(line.text, line.size) + 2 * BADGE_PAD
-                    badges.append((forms.rounded_box(c, w, line.size * 1.1, 1.0, black),
+                    badges.append((rounded_box(doc, w, line.size * 1.1, 1.0, BLACK),
                                    left, row_top - line.baseline - line.size * 0.22))
                     left += BADGE_PAD
                 texts.append(Run(left, row_top - line.baseline, line.text, line.size, 100.0,
-                                 white if line.badge else black))   # white on a badge
+                                 WHITE if line.badge else BLACK))   # white on a badge
     for colour, path in grounds.items():
-        c.setFillColor(colour)
-        c.drawPath(path, stroke=0, fill=1)
-    forms.place_all(c, badges)
-    c.setFillColor(black)
-    draw_texts(c, texts)
+        doc.fill(colour)
+        doc.draw_path(path, stroke=False, fill=True)
+    doc.place_all(badges)
+    doc.fill(BLACK)
+    doc.texts(texts)
 
     symbol_col = next(col for col in chunk.columns if col.key == "symbol")
     half = chunk.symbol_pt / 2
-    symbol_drawer(c, [(laid.row, x_pt + symbol_col.x + symbol_col.width / 2, row_top - PAD - half)
+    symbol_drawer(doc, [(laid.row, x_pt + symbol_col.x + symbol_col.width / 2, row_top - PAD - half)
                       for laid, row_top in rows[1:]], chunk.symbol_pt)
 
     # the grid as path operators: a row line is one number to write, not four
-    left, right, top_s, bottom_s = fp_str(x_pt), fp_str(x_pt + chunk.width), fp_str(tops[0]), fp_str(bottom)
-    grid = [f"{left} {y} m {right} {y} l" for y in map(fp_str, tops[1:])]
-    grid += [f"{x} {top_s} m {x} {bottom_s} l" for x in (fp_str(x_pt + col.x) for col in chunk.columns[1:])]
-    c.setStrokeColor(black)
-    c.setLineWidth(GRID_PT)
-    c.addLiteral(" ".join(grid) + " S")
-    frame = c.beginPath()
+    left, right, top_s, bottom_s = num(x_pt), num(x_pt + chunk.width), num(tops[0]), num(bottom)
+    grid = [f"{left} {y} m {right} {y} l" for y in map(num, tops[1:])]
+    grid += [f"{x} {top_s} m {x} {bottom_s} l" for x in (num(x_pt + col.x) for col in chunk.columns[1:])]
+    doc.stroke(BLACK)
+    doc.line_width(GRID_PT)
+    doc.literal(" ".join(grid) + " S")
+    frame = doc.path()
     frame.rect(x_pt, bottom, chunk.width, tops[0] - bottom)
     frame.moveTo(x_pt, tops[1])
     frame.lineTo(x_pt + chunk.width, tops[1])
-    c.setLineWidth(BORDER_PT)
-    c.drawPath(frame, stroke=1, fill=0)
-    c.restoreState()
+    doc.line_width(BORDER_PT)
+    doc.draw_path(frame)
+    doc.restore_state()
 

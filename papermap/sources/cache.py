@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from papermap.errors import PapermapError
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 
 ENV_VAR = "PAPERMAP_CACHE_DIR"
 

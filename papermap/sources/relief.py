@@ -1,7 +1,6 @@
 """All relief points of a build: files, URLs and OSM tags, read, problems collected, duplicates merged."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -9,15 +8,8 @@ from papermap.config import Config
 from papermap.errors import InputError
 from papermap.model.categories import Categories
 from papermap.model.dedupe import merge_duplicates
-from papermap.model.points import Point, Problem, ReadResult
+from papermap.model.points import ReadResult
 from papermap.sources.points import points_from_osm, read_points
-
-
-@dataclass
-class ReliefPoints:
-    points: list[Point] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)   # what was read, for the sheets' source line
 
 
 def _source_specs(cfg: Config) -> list[dict]:
@@ -45,13 +37,13 @@ def read_sources(cfg: Config, categories: Categories) -> tuple[ReadResult, list[
 
 
 def load_relief(cfg: Config, categories: Categories, pois: list, warn: Callable[[str], None],
-                read: tuple[ReadResult, list[str], list[str]] | None = None) -> ReliefPoints:
+                read: tuple[ReadResult, list[str], list[str]] | None = None) -> ReadResult:
     """Every usable point from every source (``read``: what ``read_sources`` gave, when it was
     read already) and from the OSM points, duplicates merged."""
     combined, sources, warnings = read or read_sources(cfg, categories)
     for warning in warnings:
         warn(warning)
-    out = ReliefPoints(sources=list(sources))
+    out = ReadResult(sources=list(sources))
     if cfg.osm_points and pois:
         osm = points_from_osm(pois, categories)
         combined.extend(osm)

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from papermap.errors import PapermapError
-from papermap.output.atomic import atomic_write
+from papermap._files import atomic_write
 
 FONT = "IPAexGothic"
 
@@ -85,3 +85,9 @@ def _load(path: Path, cache_dir: Path) -> TTFont:
 def text_width(text: str, size: float) -> float:
     """Width of ``text`` in points at ``size``; tables and legends ask for the same words again and again."""
     return pdfmetrics.stringWidth(text, register(), size)
+
+
+def has_glyph(ch: str) -> bool:
+    """Whether the font draws ``ch`` (else it would print as a box: tofu)."""
+    register()
+    return ord(ch) in pdfmetrics.getFont(FONT).face.charToGlyph

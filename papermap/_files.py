@@ -1,4 +1,5 @@
-"""Atomic file writing: build into a temporary file beside the target, then rename, so a crash,
+"""Atomic file writing, shared by every room that writes a file (the PDF, the caches, fetched copies):
+build into a temporary file beside the target, then rename, so a crash,
 a Ctrl-C or a failed run never leaves a half-written PDF or cache entry behind."""
 from __future__ import annotations
 

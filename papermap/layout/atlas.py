@@ -1,0 +1,243 @@
+"""The atlas: an overview sheet, then each map page followed by the table of its points (and an
+index sheet of pages by kind of point when the overview's footer cannot hold it). The first
+``SheetFormat``; every decision about where things go is made here, and render only draws."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
+from papermap.layout.furniture import ARROWS, WORDS, page_ranges
+from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
+from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem, legend_layout
+from papermap.layout.qr import QrMatrix, qr_payload
+from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat
+from papermap.layout.sheets import IndexLine, IndexSheet, MapSheet, OverviewSheet, Sheet, TableSheets
+from papermap.layout.symbols import SYMBOL_MM, place_symbols
+from papermap.layout.table import (CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow, continued_from,
+                                   layout_table)
+from papermap.layout.text import Measure, wrap
+from papermap.layout.viewport import Viewport
+from papermap.settings import MM
+
+if TYPE_CHECKING:
+    from papermap.config import Config
+    from papermap.model.categories import Categories
+    from papermap.model.points import Point
+
+INDEX_SIZE, INDEX_STEP = 9.0, 12.0     # index sheet: text size and line step, points
+
+
+def frame_pt(rect) -> Box:
+    return (rect.x * MM, rect.y * MM, rect.x1 * MM, rect.y1 * MM)
+
+
+class AtlasFormat(SheetFormat):
+    """Map pages on a grid at the configured scale, paper and orientation."""
+
+    name = "atlas"
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.sheet: SheetLayout = sheet_layout(cfg.paper, cfg.orientation)
+        self._content: AtlasContent | None = None
+        self._pages: list[MapPage] = []
+
+    @property
+    def sheet_pt(self) -> tuple[float, float]:
+        return (self.sheet.sheet.w * MM, self.sheet.sheet.h * MM)
+
+    @property
+    def frame_pt(self) -> Box:
+        return frame_pt(self.sheet.map)
+
+    def grid(self, area: Box) -> list[Cell]:
+        cfg = self.cfg
+        return grid(area, ground_size(self.sheet.map.w, self.sheet.map.h, cfg.scale),
+                    cfg.overlap_mm / 1000.0 * cfg.scale)
+
+    def page_count(self, area: Box) -> int:
+        cfg = self.cfg
+        w, h = ground_size(self.sheet.map.w, self.sheet.map.h, cfg.scale)
+        overlap = cfg.overlap_mm / 1000.0 * cfg.scale
+        return count(area[2] - area[0], w, overlap) * count(area[3] - area[1], h, overlap)
+
+    def overview_window(self, cells: list[Cell]) -> Box:
+        """The ground window showing every cell, with the map frame's aspect."""
+        map_rect = self.sheet.map
+        x0, y0 = min(c.window[0] for c in cells), min(c.window[1] for c in cells)
+        x1, y1 = max(c.window[2] for c in cells), max(c.window[3] for c in cells)
+        k = min(map_rect.w / (x1 - x0), map_rect.h / (y1 - y0))  # mm per metre
+        cx, cy, hw, hh = (x0 + x1) / 2, (y0 + y1) / 2, map_rect.w / k / 2, map_rect.h / k / 2
+        return (cx - hw, cy - hh, cx + hw, cy + hh)
+
+    # -- deciding the pages ---------------------------------------------------------------------
+    def lay_out(self, content: AtlasContent) -> LaidOut:
+        """Keep the cells with something a reader can see in their own part (basemap or points;
+        the overlap band belongs to the neighbour too, so a sliver there makes no page), number
+        them, and give each page and the overview its QR code."""
+        self._content = content
+        xy = content.xy
+        self._by_cell = {(a.cell.row, a.cell.col): a for a in content.cells}
+        self._members = {pos: _inside(xy, a.cell.window) for pos, a in self._by_cell.items()}
+        pages = number_pages([a.cell for a in content.cells],
+                             keep=lambda c: self._by_cell[(c.row, c.col)].content or len(_inside(xy, c.own)) > 0)
+        self._pages = pages
+        placed: set[int] = set()
+        for page in pages:
+            placed.update(self._members[(page.row, page.col)].tolist())
+        date = content.info.data_date[:10] if content.info.data_date != "unknown" else "unknown"
+        url = self.cfg.qr_url
+        self._payloads = {p.number: qr_payload(str(p.number), content.to_lonlat(p.window), date, url) for p in pages}
+        self._payloads[0] = qr_payload("overview", content.to_lonlat(content.overview_window), date, url)
+        self._codes = content.qr_codes(list(self._payloads.values())) if pages else {}
+        self._index: dict[str, list[int]] = {}
+        for page in pages:
+            for cat in {content.points[i].category for i in self._members[(page.row, page.col)].tolist()}:
+                self._index.setdefault(cat, []).append(page.number)
+        return LaidOut(pages, placed)
+
+    def texts(self) -> Iterator[str]:
+        """Every text the sheets may print, to reserve its characters' glyph codes before the pages
+        are drawn apart (render/pdf/filing.py). A character reserved but never printed costs its
+        glyph in the font subset; one left out costs a page drawn twice (tests/test_workers.py
+        checks both the sample and the real 2018 data leave none out)."""
+        content = self._content
+        assert content is not None, "lay_out first"
+        yield from sheet_texts(content.info, content.points, content.categories,
+                               (lb for a in content.cells for lb in a.labels))
+
+    def jobs(self) -> list[Job]:
+        return [self._overview] + [lambda page=page: self._map_page(page) for page in self._pages]
+
+    # -- the sheets -----------------------------------------------------------------------------
+    def _overview(self) -> list[Sheet]:
+        content, sheet, cfg = self._content, self.sheet, self.cfg
+        vp = Viewport(content.overview_window, self.frame_pt)
+        rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in self._pages]
+        pt = vp.to_pt(content.xy) if len(content.xy) else np.empty((0, 2))
+        dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(content.points, pt.tolist())]
+        pages_of = {cat: " → " + page_ranges(nums) for cat, nums in self._index.items()}
+        indexed = legend_entries(set(self._index), content.categories, pages_of, cfg.lang)
+        try:   # the index of pages by kind fits in the footer's legend box, or gets a sheet of its own
+            legend, index_sheets = self._footer_legend(indexed), []
+        except LegendDoesNotFitError:
+            legend = self._footer_legend(legend_entries(set(self._index), content.categories, langs=cfg.lang))
+            index_sheets = index_layout(indexed, sheet, content.measure, cfg.lang)
+        overview = OverviewSheet(content.overview_ops, rects, dots, legend, self._codes[self._payloads[0]],
+                                 round(1000.0 / (vp.k / MM)))
+        return [overview, *index_sheets]
+
+    def _footer_legend(self, entries: list[LegendEntry]) -> list[LegendItem]:
+        box = footer_layout(self.sheet.footer).legend
+        return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, self.cfg.lang)
+
+    def _map_page(self, page: MapPage) -> list[Sheet]:
+        """One map page and the sheets of its table: laid out in a worker when forked."""
+        content, sheet = self._content, self.sheet
+        idx = self._members[(page.row, page.col)]
+        vp = Viewport(page.window, self.frame_pt)
+        pts = [content.points[i] for i in idx]
+        xy_pt = vp.to_pt(content.xy[idx]) if len(idx) else np.empty((0, 2))
+        ms, rows = lay_out_map_page(page, self._by_cell[(page.row, page.col)], pts, xy_pt, content.categories,
+                                    self.cfg, self._codes[self._payloads[page.number]], self.frame_pt,
+                                    self._footer_legend)
+        height = table_height(sheet)
+        chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
+                              langs=self.cfg.lang, page_label=str(page.number)) if rows else []
+        return [ms, TableSheets(page, chunks)]
+
+
+def _inside(xy: np.ndarray, window: Box) -> np.ndarray:
+    """Indices of the points inside ``window`` (edges included)."""
+    if not len(xy):
+        return np.empty(0, int)
+    return np.flatnonzero((xy[:, 0] >= window[0]) & (xy[:, 0] <= window[2]) &
+                          (xy[:, 1] >= window[1]) & (xy[:, 1] <= window[3]))
+
+
+def table_height(sheet: SheetLayout) -> float:
+    """Room for the table on a table sheet: below the header and heading, above the credits."""
+    return (sheet.header.y - 2 - sheet.printable.y - 14) * MM - 10
+
+
+def legend_entries(cat_ids, categories: Categories, suffix: dict[str, str] | None = None,
+                   langs: tuple[str, ...] = ("ja", "en")) -> list[LegendEntry]:
+    """Legend rows for the categories present, in the style's order; ``suffix`` adds page lists."""
+    entries = []
+    for cat in categories:
+        if cat.id in cat_ids:
+            extra = (suffix or {}).get(cat.id, "")
+            ja = cat.ja + (extra if langs[-1] == "ja" else "")
+            en = cat.en + (extra if langs[-1] == "en" else "")
+            entries.append((cat.shape, cat.colour, cat.mono, ja, en))
+    return entries
+
+
+def lay_out_map_page(page: MapPage, drawn: CellDrawing, pts: list[Point], xy_pt: np.ndarray,
+                     categories: Categories, cfg: Config, qr: QrMatrix, frame: Box,
+                     fit_legend: Callable[[list[LegendEntry]], list[LegendItem]]) -> tuple[MapSheet, list[TableRow]]:
+    """Symbols numbered in reading order, the legend of what is on the page (``fit_legend`` lays it
+    out in the footer), the QR code, the table rows."""
+    keys = [str(i) for i in range(len(pts))]
+    symbols = place_symbols([(k, float(x), float(y)) for k, (x, y) in zip(keys, xy_pt.tolist())],
+                            SYMBOL_MM * MM, frame) if pts else []
+    by_key = dict(zip(keys, pts))
+    rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
+    ms = MapSheet(page, drawn.ops, drawn.labels, symbols, {k: p.category for k, p in by_key.items()},
+                  fit_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang)), qr)
+    return ms, rows
+
+
+def _unnamed(row: TableRow, categories: Categories, langs: tuple[str, ...]) -> TableRow:
+    """A point without a name (common in OSM) is listed by its kind, never as an empty row."""
+    if row.name or row.name_en:
+        return row
+    cat = categories.by_id[row.category]
+    return replace(row, name="（" + " / ".join(cat.label(lang) for lang in langs) + "）")
+
+
+def index_layout(entries: list[LegendEntry], sheet: SheetLayout, measure: Measure,
+                 langs: tuple[str, ...]) -> list[IndexSheet]:
+    """The index of map pages by kind of point, one kind under another with its symbol, wrapped to
+    the sheet's width, continued on another sheet when one is full (above the credits)."""
+    body = sheet.printable
+    top = (sheet.header.y - 2) * MM - 4 - 22
+    bottom = (body.y + 8) * MM + 12
+    x_text = body.x * MM + 16
+    sheets: list[list[IndexLine]] = [[]]
+    y = top
+    for entry in entries:
+        _, _, _, ja, en = entry
+        text = " ".join(dict.fromkeys({"ja": ja, "en": en}[lang] for lang in langs))
+        lines = wrap(text, body.w * MM - 16, INDEX_SIZE, measure)
+        if sheets[-1] and y - (len(lines) - 1) * INDEX_STEP < bottom:
+            sheets.append([])
+            y = top
+        placed = []
+        symbol = (body.x * MM + 6, y + 3)
+        for line in lines:
+            placed.append((x_text, y, line))
+            y -= INDEX_STEP
+        sheets[-1].append(IndexLine(entry, symbol, placed))
+        y -= 4
+    return [IndexSheet(lines) for lines in sheets if lines]
+
+
+def sheet_texts(info, points: list[Point], categories: Categories, labels: Iterable = ()) -> Iterator[str]:
+    """Every text the atlas's sheets may print: the words of the furniture, the table's marks,
+    the kinds and fields of the points, the basemap's labels."""
+    yield from (info.title, info.data_date, info.printed, info.source)
+    for words in WORDS.values():
+        yield from (words[lang] for lang in info.langs)
+    yield from ARROWS.values()
+    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + ELLIPSIS + "（）/→–·"
+    yield continued_from("1", info.langs) + continued_from("", info.langs)
+    for cat_id in {p.category for p in points}:
+        yield from (categories.by_id[cat_id].label(lang) for lang in info.langs)
+    for p in points:
+        yield from (p.name, p.name_en, p.hours, p.status_text, p.notes)
+    yield from (label.text for label in labels)

@@ -1,0 +1,143 @@
+"""Sheets drawn by forked workers and filed into the PDF in order (``--jobs``).
+
+A task lays out and draws one map page and its point table. A worker is a fork of the parent, so
+it has the points, the basemap and the document without pickling any of them. It draws onto its
+copy of the document and sends back each sheet's page stream, compressed, and its resources; the
+parent files them as pages, in task order, exactly as its canvas would have (the PDF is the same,
+byte for byte, as one drawn by a single process: tests/test_workers.py). ReportLab has no public
+way to file a page drawn elsewhere, so this reads and sets the canvas's page accumulators as
+showPage() does; the byte-for-byte test holds it to that, and version.py to the ReportLab
+versions it was tested with. All pages of a PDF share two things:
+
+- glyph codes: the parent reserves every character before the fork (``Document.reserve``) and a
+  worker's font is frozen, so a character left out makes ReportLab raise and the parent draws
+  that task itself;
+- forms: a worker notes the recipe of each form it defines (forms.py), and the parent defines the
+  ones it lacks from the same recipe before filing the sheets that place them.
+
+A worker that dies (killed, out of memory) costs time, not pages: the parent draws the rest.
+"""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from reportlab import rl_config
+from reportlab.pdfbase.pdfdoc import PDFError, PDFStream
+
+from papermap import forks
+
+if TYPE_CHECKING:
+    from papermap.render.pdf.document import Document
+
+Task = Callable[["Document"], None]   # draws whole sheets onto the document, ending each with end_sheet()
+
+
+class Sheet(NamedTuple):
+    """One page as the canvas files it on showPage(), its content stream already compressed."""
+
+    stream: bytes
+    forms: list[str]
+    colours: dict
+    shading: dict
+    images: int
+    recipes: int     # how many form recipes the worker had when the sheet was done
+
+
+class _Compressed:
+    """A stream filter for content the worker has compressed already: it only names the filter."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data: bytes) -> bytes:
+        return data
+
+
+_COMPRESSED = _Compressed()
+
+
+class _Unfileable(Exception):
+    """A sheet uses something the parent cannot file from a stream: links, transparency."""
+
+
+def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None) -> int:
+    """Run every task onto ``doc``, in order, over ``jobs`` forked workers (0: all cores).
+
+    ``filed(i)`` is called once task i's sheets are in the PDF. Returns how many tasks the parent
+    drew itself after all: a character was not reserved, or a worker died.
+    """
+    done = redrawn = 0
+    if forks.can_fork(jobs, len(tasks)) and doc._canvas._pageCompression and not rl_config.useA85:
+        for result in forks.forked_map(lambda i: _draw(doc, tasks, i), len(tasks), jobs):
+            redrawn += _put(doc, tasks[done], result)
+            if filed:
+                filed(done)
+            done += 1
+        redrawn += len(tasks) - done      # after a worker died: the parent draws the rest below
+    for i in range(done, len(tasks)):
+        tasks[i](doc)
+        if filed:
+            filed(i)
+    return redrawn
+
+
+def _put(doc: Document, task: Task, result: tuple[list, list[Sheet]] | None) -> int:
+    """A worker's sheets into ``doc``, each after the forms it first placed, as one process would
+    have defined them; or, when the worker gave up, the task drawn here. Returns 1 if redrawn."""
+    if result is None:
+        task(doc)
+        return 1
+    recipes, sheets = result
+    done = 0
+    for sheet in sheets:
+        _define(doc, recipes[done:sheet.recipes])
+        done = sheet.recipes
+        _file(doc, sheet)
+    _define(doc, recipes[done:])
+    return 0
+
+
+def _define(doc: Document, recipes: list) -> None:
+    for name, draw, args in recipes:
+        doc.form(name, draw, *args)
+
+
+def _file(doc: Document, sheet: Sheet) -> None:
+    """A worker's sheet as the next page of ``doc``: what showPage() would have filed there."""
+    c = doc._canvas
+    c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages = sheet[1:5]
+    c.showPage()
+    # the stream ReportLab would compress on save, compressed by the worker
+    c._doc.Pages.pages[-1].Contents = PDFStream(content=sheet.stream, filters=[_COMPRESSED])
+
+
+def _draw(doc: Document, tasks: Sequence[Task], i: int) -> tuple[list, list[Sheet]] | None:
+    """In a worker: task ``i``'s sheets, and the recipe of every form this worker has defined so
+    far (the parent skips those it has); None when the task needs what only the parent can do."""
+    if doc._sheets is None:          # the worker's first task: this copy of the document captures
+        doc._sheets = []
+        doc._forms.recipes = []
+        doc._codes.freeze()
+        doc.end_sheet = lambda: _capture(doc)
+    if doc._broken:
+        return None
+    doc._sheets.clear()
+    try:
+        tasks[i](doc)
+    except (PDFError, _Unfileable):
+        doc._broken = True
+        return None
+    return list(doc._forms.recipes), list(doc._sheets)
+
+
+def _capture(doc: Document) -> None:
+    """end_sheet() in a worker: keep the page for the parent and start the next one."""
+    c = doc._canvas
+    if c._annotationrefs or c._psCommandsBeforePage or c._psCommandsAfterPage or c._extgstate.getState():
+        raise _Unfileable
+    # what showPage() and PDFPage.setStream() make of the page, then PDFZCompress
+    stream = zlib.compress(("\n".join([c._preamble, *c._code, " "]) + "\n").encode("utf8"))
+    doc._sheets.append(Sheet(stream, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
+                             len(doc._forms.recipes)))
+    c._startPage()
