@@ -26,9 +26,10 @@ USER_AGENT = "papermap/0.1 (printable relief maps; https://github.com/papermap)"
 # Each limit is far above any real relief map or config, and far below what would hang a laptop at
 # a shelter. The readers use the libraries' own limits where they have them (csv.field_size_limit,
 # zipfile's sizes, defusedxml's entity refusal) and check the rest themselves.
-MAX_INPUT_BYTES = 256 * 1024 * 1024    # a points file, categories or OSM JSON file larger than this is refused
+MAX_INPUT_BYTES = 256 * 1024 * 1024    # a relief-points file
+MAX_OSM_JSON_BYTES = 512 * 1024 * 1024 # an Overpass JSON extract (the download limit of `papermap fetch`)
 MAX_CONFIG_BYTES = 1024 * 1024         # a config or categories TOML file (real ones are a few KB)
-MAX_NESTING = 64                       # JSON / XML / TOML nesting depth (GeoJSON needs 6, KML folders ~10)
+MAX_NESTING = 64                       # KML folders and TOML tables/arrays (JSON: its parser's own ~1,000)
 MAX_CSV_FIELD_BYTES = 1024 * 1024      # one CSV cell (csv.field_size_limit)
 MAX_FEATURES = 1_000_000               # rows / features / placemarks / elements in one points file
 MAX_KMZ_UNPACKED_BYTES = 200 * 1024 * 1024  # the .kml inside a KMZ, as actually decompressed (zip bombs)
