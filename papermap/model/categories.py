@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papermap.errors import InputError
-from papermap.settings import MAX_CONFIG_BYTES, STYLES_DIR
+from papermap.settings import STYLES_DIR
+from papermap.settings import MAX_CONFIG_BYTES  # separate from STYLES_DIR, whose lookup is packaging's
 
 OTHER = "other"
 MONO_FILLS = ("black", "white", "grey", "hatch", "dots", "cross_hatch")
