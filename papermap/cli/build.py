@@ -42,13 +42,14 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from papermap.config import load_config
+    from papermap.config import check_output, load_config
     from papermap.pipeline import build_atlas, stderr_progress
 
     overrides = {k: getattr(args, k) for k in
                  ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
                   "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")}
     cfg = load_config(args.config, overrides)
+    check_output(cfg, args.output)
     report = build_atlas(cfg, args.output, progress=None if args.quiet else stderr_progress,
                          use_cache=not args.no_cache)
     for warning in report.warnings:
