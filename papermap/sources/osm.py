@@ -104,7 +104,7 @@ def overpass_json_to_xml(path: Path) -> tuple[bytes, datetime | None]:
         if not isinstance(el, dict):
             raise InputError("not an OSM element (a JSON object)", file=str(path), where=where)
         kind = el.get("type")
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             continue
         oid = _osm_id(el.get("id"), path, where, "id")
         where = f"{kind} {oid}"
@@ -121,7 +121,8 @@ def overpass_json_to_xml(path: Path) -> tuple[bytes, datetime | None]:
             body += [f'<nd ref="{_osm_id(ref, path, where, "nodes")}"/>' for ref in _list(el, "nodes", path, where)]
         elif kind == "relation":
             for m in _list(el, "members", path, where):
-                if not isinstance(m, dict) or m.get("type") not in kinds or not isinstance(m.get("role", ""), str):
+                if not isinstance(m, dict) or m.get("type") not in ("node", "way", "relation") \
+                        or not isinstance(m.get("role", ""), str):
                     raise InputError("a member needs a type (node, way or relation), a ref and a text role",
                                      file=str(path), where=where, field="members")
                 ref = _osm_id(m.get("ref"), path, where, "members")

@@ -118,7 +118,6 @@ _TIME = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,2}\s*時|24時間|いつでも|終
 _CLOSED = re.compile(r"閉鎖|提供終了|営業終了|受付終了|終了しました|休止中|中止|停止|closed", re.I)
 _MAYBE = re.compile(r"可能性|かも|予定|恐れ|maybe|possibly", re.I)  # "休止中の可能性あり" is not a closure
 _OPEN = re.compile(r"営業中|開設中|提供中|受付中|稼働中|利用可能|open", re.I)
-_TRAILING_BRACKET = re.compile(r"^(.*?)\s*[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*$", re.S)
 _PART_SPLIT = re.compile(r"(?<!\d)[/／]|[/／](?!\d)|[,，、]")  # a slash between digits is a date (7/13)
 
 
@@ -148,16 +147,42 @@ def split_name(name: str) -> tuple[str, str, str, str]:
     name = name.strip()
     if not name.endswith((")", "）")):
         return name, "", "", ""  # most names: no trailing bracket, nothing to match
-    m = _TRAILING_BRACKET.match(name)
-    if not m or not m.group(1).strip():
+    bracket = _trailing_bracket(name)
+    if bracket is None or not bracket[0].strip():
         return name, "", "", ""
-    parts = [p.strip() for p in _PART_SPLIT.split(m.group(2)) if p.strip()]
+    head, inside = bracket
+    parts = [p.strip() for p in _PART_SPLIT.split(inside) if p.strip()]
     status = [p for p in parts if parse_status(p) == "closed"]
     hours = [p for p in parts if has_time(p) and p not in status]
     if not hours and not status:
         return name, "", "", ""
     notes = [p for p in parts if p not in hours and p not in status]
-    return (m.group(1).strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
+    return (head.strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
+
+
+def _trailing_bracket(name: str) -> tuple[str, str] | None:
+    """(text before, text inside) of the bracket that ends ``name``, which may hold brackets one level
+    deep ("（月(祝)休み）"); None if there is none or it is nested deeper.
+
+    One scan back from the end: the pattern this replaces retried from every bracket of a name
+    such as "(a)(a)(a)…" and was quadratic.
+    """
+    if not name.endswith((")", "）")):
+        return None
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        c = name[i]
+        if c in ")）":
+            depth += 1
+            if depth > 2:
+                return None
+        elif c in "(（":
+            depth -= 1
+            if depth == 0:
+                return name[:i], name[i + 1:-1]
+            if depth < 0:
+                return None
+    return None
 
 
 @lru_cache(maxsize=4096)
