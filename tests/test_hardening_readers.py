@@ -80,6 +80,12 @@ def test_csv_with_nul_bytes_keeps_its_rows() -> None:
     assert [p.name for p in read("nul_bytes.csv").points] == ["給水\x00所", "good"]
 
 
+def test_huge_character_reference_and_unclosed_tag_are_read(hang_guard) -> None:
+    """"&#999…" (5,000 digits) raised ValueError in html.unescape; "<aaaa…" with no ">" was quadratic."""
+    result = read("huge_charref_and_open_tag.csv")
+    assert [p.name for p in result.points] == ["\ufffd", "<" + "a" * 30_000]
+
+
 def test_csv_cell_over_the_field_limit_loses_only_its_row(tmp_path) -> None:
     path = tmp_path / "huge.csv"
     path.write_text('name,lat,lon\na,35.6,139.7\n"' + "x" * (settings.MAX_CSV_FIELD_BYTES + 10) + ',35,139\n'

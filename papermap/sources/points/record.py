@@ -1,7 +1,6 @@
 """Every reader hands raw rows here; this turns them into checked, categorised Points and Problems."""
 from __future__ import annotations
 
-import html
 import math
 import reprlib
 import re
@@ -17,7 +16,7 @@ from papermap.errors import InputError
 from papermap.model.categories import OTHER, Categories
 from papermap.model.points import Point, Problem, ReadResult
 from papermap.sources.points.text import (find_phone, has_time, html_to_text, normalise_hours, parse_datetime,
-                                          parse_status, split_name, tidy)
+                                          parse_status, split_name, tidy, unescape)
 
 # Japan with its remote islands; a point outside this in a Japanese file is checked for swapped axes
 _JAPAN_LAT = (20.0, 46.0)
@@ -76,7 +75,7 @@ class PointBuilder:
             return
         lon, lat = coords
         f = rec.fields
-        raw_name = tidy(html.unescape(f.get("name", "")))
+        raw_name = tidy(unescape(f.get("name", "")))
         _, name = self.categories.split_prefix(raw_name)
         name, name_hours, name_status, name_notes = split_name(name)
         description, notes, contact = _notes_and_contact(name_notes, f.get("notes", ""), f.get("description", ""),

@@ -13,9 +13,19 @@ _DROP_CONTENT = {"script", "style"}
 
 # One linear pass over the markup. html.parser.HTMLParser was quadratic on unclosed constructs
 # ("<a<a<a…" or "<!--<!--…": 40 KB took seconds), so tags are matched by a pattern that can
-# never scan past the next "<", and a comment by one str.find.
-_MARKUP = re.compile(r"<(?:!--|(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>|[!?][^<>]*>)")
+# never scan past the next "<" and never gives back what it took (possessive *+: "<aaaa…" with
+# no ">" was quadratic in backtracking between name and attributes), and a comment by one str.find.
+_MARKUP = re.compile(r"<(?:!--|(/?)([a-zA-Z][a-zA-Z0-9]*+)([^<>]*+)>|[!?][^<>]*+>)")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+
+
+_HUGE_CHARREF = re.compile(r"&#0*[1-9][0-9]{7,};?")  # past U+10FFFF whatever the digits say
+
+
+def unescape(text: str) -> str:
+    """html.unescape, except that a decimal character reference of thousands of digits ("&#999…")
+    is the replacement character it means, instead of the ValueError int() gives past 4,300 digits."""
+    return html.unescape(_HUGE_CHARREF.sub("\ufffd", text) if "&#" in text else text)
 
 
 class _TextExtractor:
@@ -30,7 +40,7 @@ class _TextExtractor:
     def feed(self, value: str) -> None:
         pos = 0
         while (m := _MARKUP.search(value, pos)) is not None:
-            self.handle_data(html.unescape(value[pos:m.start()]))
+            self.handle_data(unescape(value[pos:m.start()]))
             pos = m.end()
             if m.group(0) == "<!--":
                 end = value.find("-->", pos)
@@ -41,7 +51,7 @@ class _TextExtractor:
                     self.handle_endtag(tag)
                 else:
                     self.handle_starttag(tag, m.group(3))
-        self.handle_data(html.unescape(value[pos:]))
+        self.handle_data(unescape(value[pos:]))
 
     def handle_starttag(self, tag: str, attrs: str) -> None:
         if tag == "br":
@@ -52,7 +62,7 @@ class _TextExtractor:
             self._skip += 1
         elif tag == "a":
             href = _HREF.search(attrs)
-            self._hrefs.append(html.unescape(next(g for g in href.groups() if g is not None)) if href else None)
+            self._hrefs.append(unescape(next(g for g in href.groups() if g is not None)) if href else None)
             self._link_text.append(len(self.parts))
 
     def handle_endtag(self, tag: str) -> None:
@@ -76,7 +86,7 @@ def html_to_text(value: str) -> str:
     if not value:
         return ""
     if "<" not in value:
-        return tidy(html.unescape(value))
+        return tidy(unescape(value))
     parser = _TextExtractor()
     parser.feed(value)
     return tidy("".join(parser.parts))
