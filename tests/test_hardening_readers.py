@@ -293,3 +293,15 @@ def test_merging_repeated_rows_compares_linearly_many_names(monkeypatch) -> None
     assert merged[0].name == "給水所" and merged[0].extra["merged"].count(";") == 50_000 - 2
     assert len(merged) == 1 + 5_000
     assert len(calls) <= 5_001 * dedupe.MAX_CANDIDATES  # quadratic would be 12 million comparisons
+
+
+def test_many_columns_feeding_one_field_cost_linear_time(tmp_path, hang_guard) -> None:
+    """20,000 columns that all mean "name" ("名称 (1)", "名称 (2)", …): each row looked every column
+    up in a list of the others (about 5 s a row); 30 rows would pass the hang guard."""
+    n = 20_000
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["lat", "lon", *(f"名称 ({i})" for i in range(n))]) + "\n"
+                    + ("35.6,139.7," + ",".join(f"n{i}" for i in range(n)) + "\n") * 30)
+    result = read_points(path, CATS)
+    assert len(result.points) == 30 and result.points[0].name == "n0"
+    assert len(result.points[0].extra) == n - 1  # the names not chosen are kept, none lost

@@ -89,17 +89,18 @@ class Columns:
         if len(cells) < len(self.headers):  # its own plan: a repeated header's last column may be missing
             return columns_for(self.headers[:len(cells)]).split(cells)
         fields = {name: cells[i] for name, i in self.direct}
-        passed_over: list[int] = []  # feeding columns whose value is not used, so it stays in extra
+        passed_over: set[int] = set()  # feeding columns whose value is not used, so it stays in extra (a set:
+        # a file whose 20,000 columns all feed "name" made a list lookup quadratic)
         for name, columns in self.ranked:
             chosen: str | None = None  # "" while only empty columns have been seen
             for i in columns:
                 value = cells[i]
                 if name == "hours" and is_clock_time(value):
-                    passed_over.append(i)
+                    passed_over.add(i)
                 elif not chosen:
                     chosen = value
                 elif value:
-                    passed_over.append(i)
+                    passed_over.add(i)
             if chosen is not None:
                 fields[name] = chosen
         # a column that feeds nothing, or lost to a more specific one, keeps its value in extra (in column order)
