@@ -148,7 +148,7 @@ def _read_toml(path: Path) -> dict:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read the config file: {exc.strerror or exc}", file=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # TOMLDecodeError, UnicodeDecodeError, an integer of 4,300+ digits
         raise InputError(f"invalid TOML ({exc})", file=str(path)) from None
     except RecursionError:
         raise InputError(f"invalid TOML (nested more than {settings.MAX_NESTING} deep)", file=str(path)) from None
@@ -264,6 +264,13 @@ def _checked(cfg: Config) -> Config:
 def _check_cache_dir(folder: Path) -> None:
     """A cache folder that is a file (or under one) fails late and obscurely: say so now."""
     for place in (folder, *folder.parents):
+        try:
+            place.stat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # a name too long, a folder we may not look into…
+            raise InputError(f"cache_dir cannot be used ({exc.strerror or exc})", file=str(folder)[:200],
+                             field="cache_dir") from None
         if place.exists():
             if not place.is_dir():
                 what = "is a file" if place == folder else f"is inside {place}, which is a file"

@@ -165,6 +165,7 @@ def test_coastline_geos_cannot_node_is_an_input_error(monkeypatch) -> None:
     ("config_title_too_long.toml", "title", ["fit on a sheet"]),
     ("config_cache_dir_file.toml", "cache_dir", ["is a file"]),
     ("config_jobs_negative.toml", "jobs", ["whole number from 0"]),
+    ("config_int_5000_digits.toml", "", ["invalid TOML", "4300 digits"]),
 ])
 def test_bad_config_names_file_and_key(name: str, field: str, words: list[str]) -> None:
     from papermap.config import load_config
@@ -177,10 +178,19 @@ def test_bad_config_names_file_and_key(name: str, field: str, words: list[str]) 
         assert word in str(err)
 
 
+def test_cache_dir_name_too_long_is_a_clear_error() -> None:
+    from papermap.config import load_config
+
+    with pytest.raises(InputError, match="cache_dir cannot be used .File name too long") as info:
+        load_config(REG / "config_cache_dir_too_long.toml", {})
+    assert info.value.field == "cache_dir" and len(str(info.value)) < 400
+
+
 @pytest.mark.parametrize("name, words", [
     ("categories_deep.toml", ["nested too deeply"]),
     ("categories_wrong_types.toml", ["category 1 'other'", "ja", "text"]),
     ("categories_binary.toml", ["not UTF-8"]),
+    ("categories_int_5000_digits.toml", ["not valid TOML", "4300 digits"]),
 ])
 def test_bad_categories_file_is_one_clear_error(name: str, words: list[str]) -> None:
     with pytest.raises(InputError) as info:

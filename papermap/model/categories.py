@@ -215,7 +215,7 @@ def _read(path: Path) -> dict:
         raise InputError(f"cannot read categories: {exc.strerror or exc}", file=str(path)) from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start}): not a categories file", file=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4,300 digits
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from exc
     except RecursionError:
         raise InputError("not valid TOML: nested too deeply", file=str(path)) from None
