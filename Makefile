@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench fuzz install clean
 
 $(STAMP): pyproject.toml
 	@sh scripts/ensure-venv.sh "$(PY)" "$(VENV)"
@@ -21,6 +21,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# every reader and the config fed FUZZ_CASES mutated inputs each (see tests/fuzz/run.py)
+FUZZ_CASES ?= 10000
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/run.py --cases $(FUZZ_CASES) $(FUZZ_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)

@@ -259,7 +259,9 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
     from papermap.pipeline import build_atlas
 
     if isinstance(config, _config.Config):   # checked again: a bare papermap.config.Config is not
-        cfg = Config(**{f.name: getattr(config, f.name) for f in fields(config)} | settings)
+        cfg = Config(**{f.name: getattr(config, f.name) for f in fields(config) if f.name != "config_file"}
+                     | settings)
+        cfg.config_file = config.config_file   # where it was read from, so it is never written over
     elif config is None or isinstance(config, (str, os.PathLike)):
         cfg = Config(config, **settings)
     else:
@@ -277,6 +279,9 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
     else:
         raise PapermapError(f"out must be a path or a binary file, not {type(out).__name__}")
 
+    for path in (target, grid_path):
+        if path is not None:
+            _config.check_output(cfg, path)   # never write over an input (the extract, a points file…)
     files: list[Path] = []
     if target is not None and target.suffix.lower() != ".png":
         result = build_atlas(cfg, target, progress=progress, use_cache=use_cache)

@@ -11,3 +11,7 @@ class InputError(PapermapError):
     def __init__(self, message: str, file: str = "", where: str = "", field: str = ""):
         self.file, self.where, self.field, self.message = file, where, field, message
         super().__init__(": ".join(p for p in (str(file), str(where), field, message) if p))
+
+    def __reduce__(self):
+        """Pickled with its parts, so an error raised in a forked reader arrives whole."""
+        return type(self), (self.message, self.file, self.where, self.field)

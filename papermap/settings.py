@@ -26,3 +26,17 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STYLES_DIR = Path(str(resources.files("papermap.styles")))
 
 USER_AGENT = "papermap/0.1 (printable relief maps; https://github.com/papermap)"
+
+# --- LIMITS: what an input may ask for before it is refused with a clear error -------------------
+# Each limit is far above any real relief map or config, and far below what would hang a laptop at
+# a shelter. The readers use the libraries' own limits where they have them (csv.field_size_limit,
+# zipfile's sizes, defusedxml's entity refusal) and check the rest themselves.
+MAX_INPUT_BYTES = 256 * 1024 * 1024    # a relief-points file
+MAX_OSM_JSON_BYTES = 512 * 1024 * 1024 # an Overpass JSON extract (the download limit of `papermap fetch`)
+MAX_CONFIG_BYTES = 1024 * 1024         # a config or categories TOML file (real ones are a few KB)
+MAX_NESTING = 64                       # KML folders and TOML tables/arrays (JSON: its parser's own ~1,000)
+MAX_CSV_FIELD_BYTES = 1024 * 1024      # one CSV cell (csv.field_size_limit)
+MAX_FEATURES = 1_000_000               # rows / features / placemarks / elements in one points file
+MAX_KMZ_UNPACKED_BYTES = 200 * 1024 * 1024  # the .kml inside a KMZ, as actually decompressed (zip bombs)
+MAX_QR_URL_BYTES = 1000                # qr_url (UTF-8): with placeholders filled in it still fits a QR code
+MAX_TITLE_CHARS = 200                  # the title printed on every sheet

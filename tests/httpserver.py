@@ -26,6 +26,7 @@ class Reply:
     drop: bool = False          # close the socket without sending anything
     length: int | None = None   # Content-Length to announce; None: the real length
     send_length: bool = True    # False: no Content-Length, the body ends when the connection closes
+    drip: float = 0.0           # seconds between single bytes of the body (a server that trickles)
 
 
 @dataclass
@@ -96,7 +97,13 @@ class ScriptedServer:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if not reply.drip:
+                    self.wfile.write(reply.body)
+                    return
+                for i in range(len(reply.body)):
+                    self.wfile.write(reply.body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(reply.drip)
 
         return Handler
 

@@ -2,6 +2,7 @@
 from datetime import datetime
 
 import random
+import re
 
 import pytest
 
@@ -90,12 +91,21 @@ def test_remembered_text_functions_answer_as_when_worked_out_afresh(seed):
             assert fn(*args) == fn.__wrapped__(*args) == fn(*args), (fn.__name__, args)
 
 
+# the pattern the trailing bracket was found with until its cost on "(a)(a)(a)…" names was quadratic
+_OLD_TRAILING_BRACKET = re.compile(r"^(.*?)\s*[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*$", re.S)
+
+
 def test_names_without_a_trailing_bracket_skip_the_bracket_pattern():
-    from papermap.sources.points.text import _TRAILING_BRACKET
+    from papermap.sources.points.text import _trailing_bracket
     rnd = random.Random(0)
     for _ in range(5000):
-        name = "".join(rnd.choice(_PIECES + ["\n", " (x)", "（a）b"]) for _ in range(rnd.randint(0, 5)))
+        name = "".join(rnd.choice(_PIECES + ["\n", " (x)", "（a）b", "(", "）", "((", "))"])
+                       for _ in range(rnd.randint(0, 6)))
         stripped = name.strip()
+        old = _OLD_TRAILING_BRACKET.match(stripped)
+        new = _trailing_bracket(stripped)
+        assert (old is None) == (new is None), repr(name)
+        if old:  # the same split as the old pattern: text before (spaces aside) and inside
+            assert (old.group(1).strip(), old.group(2)) == (new[0].strip(), new[1]), repr(name)
         if not stripped.endswith((")", "）")):
-            assert _TRAILING_BRACKET.match(stripped) is None, repr(name)
             assert split_name(name) == (stripped, "", "", "")

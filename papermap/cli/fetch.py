@@ -126,6 +126,6 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not value > 0:
+    if not 0 < value < float("inf"):  # inf would pass a bare > 0, and NaN nothing
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
     return value

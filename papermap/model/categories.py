@@ -10,6 +10,7 @@ from pathlib import Path
 
 from papermap.errors import InputError
 from papermap.settings import STYLES_DIR
+from papermap.settings import MAX_CONFIG_BYTES  # separate from STYLES_DIR, whose lookup is packaging's
 
 OTHER = "other"
 MONO_FILLS = ("black", "white", "grey", "hatch", "dots", "cross_hatch")
@@ -171,15 +172,22 @@ class Categories:
 def load_categories(path: str | Path | None = None) -> Categories:
     """Read and check the category table; every mistake is reported with the file and category."""
     path = Path(path) if path else STYLES_DIR / "categories.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read categories: {exc.strerror or exc}", file=str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from exc
+    data = _read(path)
+    table = data.get("category", [])
+    if not isinstance(table, list):
+        raise InputError("'category' must be [[category]] tables", file=str(path), field="category")
     categories = []
-    for n, raw in enumerate(data.get("category", []), 1):
-        where = f"category {n} {raw.get('id', '')!r}"
+    for n, raw in enumerate(table, 1):
+        if not isinstance(raw, dict):
+            raise InputError("must be a [[category]] table", file=str(path), where=f"category {n}")
+        where = f"category {n} {str(raw.get('id', ''))[:40]!r}"
+        for key, value in raw.items():
+            wanted = _TEXT_LISTS.get(key, str)
+            ok = isinstance(value, str) if wanted is str else (
+                isinstance(value, list) and all(isinstance(v, str) for v in value))
+            if not ok:
+                described = "text in quotes" if wanted is str else "a list of texts in quotes"
+                raise InputError(f"must be {described}", file=str(path), where=where, field=str(key)[:40])
         missing = [k for k in ("id", "ja", "en", "shape", "colour", "mono") if not raw.get(k)]
         if missing:
             raise InputError(f"missing {', '.join(missing)}", file=str(path), where=where)
@@ -192,6 +200,25 @@ def load_categories(path: str | Path | None = None) -> Categories:
                                    rules, tuple(raw.get("keywords", []))))
     _check_distinct(categories, path)
     return Categories(categories)
+
+
+_TEXT_LISTS = {"osm": list, "keywords": list}  # every other key of a category holds one text
+
+
+def _read(path: Path) -> dict:
+    """The parsed TOML; unreadable, binary, oversized or over-nested files are InputErrors."""
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise InputError(f"larger than {MAX_CONFIG_BYTES:,} bytes: not a categories file", file=str(path))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read categories: {exc.strerror or exc}", file=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}): not a categories file", file=str(path)) from None
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4,300 digits
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from exc
+    except RecursionError:
+        raise InputError("not valid TOML: nested too deeply", file=str(path)) from None
 
 
 def _check_distinct(categories: list[Category], path: Path) -> None:

@@ -17,6 +17,13 @@ from papermap.model.points import Point
 
 MAX_DISTANCE_M = 50.0
 MIN_NAME_RATIO = 0.8
+# Limits that keep a merge linear in the number of points, whatever the input: each point is
+# compared with at most this many others of its category in each neighbouring cell (real relief
+# data has a handful; 180,000 rows at one spot made 16 billion pairs), and names by this many
+# characters at most (difflib is quadratic in the length; a name is never that long).
+MAX_CANDIDATES = 64
+MAX_NAME_COMPARED = 100
+_CHUNK = 50_000  # points whose candidate pairs are made at once, which bounds the memory used
 _FILLABLE = ("name_en", "hours", "contact", "notes")  # blanks filled from older reports
 
 
@@ -31,6 +38,7 @@ def _name_key(name: str) -> _NameKey:
     """What names are compared by: width, case, spaces and separators ignored ("尾道 みなと館" ==
     "尾道みなと館", "ＵＲＡ" == "ura"), and the numbers in the name."""
     norm = "".join(unicodedata.normalize("NFKC", name).casefold().split()).translate(_SEPARATORS)
+    norm = norm[:MAX_NAME_COMPARED]
     return norm, tuple(_NUMBERED.findall(norm))
 
 
@@ -68,11 +76,13 @@ _FORWARD = ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1))
 
 
 def _close_pairs(points: list[Point]) -> Iterator[tuple[int, int]]:
-    """Every pair (i, j), j < i, of points of one category at most MAX_DISTANCE_M apart.
+    """Pairs (i, j), j < i, of points of one category at most MAX_DISTANCE_M apart: all of them while
+    no cell is crowded, else up to MAX_CANDIDATES per point and neighbouring cell.
 
     Each point goes into a grid cell MAX_DISTANCE_M wide, so a close pair is in the same or
     neighbouring cells. numpy finds all those candidates at once by looking cells up in the sorted
     cell numbers (in Python that lookup was most of the merge's time); math.dist then decides.
+    Within its own cell a point looks at the MAX_CANDIDATES points listed just before it.
     """
     if not points:
         return
@@ -86,20 +96,27 @@ def _close_pairs(points: list[Point]) -> Iterator[tuple[int, int]]:
     number = (kind * columns + cell[:, 0]) * rows + cell[:, 1]  # one number per (category, cell)
     order = np.argsort(number, kind="stable")
     ordered = number[order]
-    for dx, dy in _FORWARD:
-        wanted = number + dx * rows + dy
-        start = np.searchsorted(ordered, wanted, "left")
-        count = np.searchsorted(ordered, wanted, "right") - start
-        i = np.repeat(np.arange(len(points)), count)
-        # point i's k-th candidate is order[start[i] + k]
-        j = order[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())]
-        if dx == dy == 0:
-            i, j = i[j < i], j[j < i]  # in one cell: each pair once, and not a point with itself
-        # np.hypot may differ from math.dist in the last bit, so it only makes a generous first cut
-        near = np.hypot(*(where[i] - where[j]).T) <= MAX_DISTANCE_M * (1 + 1e-9)
-        for a, b in zip(i[near].tolist(), j[near].tolist()):
-            if math.dist(xy[a], xy[b]) <= MAX_DISTANCE_M:
-                yield (a, b) if b < a else (b, a)
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))  # where each point is in ``order``
+    for first in range(0, len(points), _CHUNK):
+        ids = np.arange(first, min(first + _CHUNK, len(points)))
+        for dx, dy in _FORWARD:
+            wanted = number[ids] + dx * rows + dy
+            if dx == dy == 0:  # in one cell: the points before this one, so each pair once
+                end = position[ids]
+                start = np.maximum(np.searchsorted(ordered, wanted, "left"), end - MAX_CANDIDATES)
+            else:
+                start = np.searchsorted(ordered, wanted, "left")
+                end = np.minimum(np.searchsorted(ordered, wanted, "right"), start + MAX_CANDIDATES)
+            count = end - start
+            i = np.repeat(ids, count)
+            # point i's k-th candidate is order[start[i] + k]
+            j = order[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())]
+            # np.hypot may differ from math.dist in the last bit, so it only makes a generous first cut
+            near = np.hypot(*(where[i] - where[j]).T) <= MAX_DISTANCE_M * (1 + 1e-9)
+            for a, b in zip(i[near].tolist(), j[near].tolist()):
+                if math.dist(xy[a], xy[b]) <= MAX_DISTANCE_M:
+                    yield (a, b) if b < a else (b, a)
 
 
 def merge_duplicates(points: list[Point]) -> list[Point]:
@@ -115,7 +132,18 @@ def merge_duplicates(points: list[Point]) -> list[Point]:
         return i
 
     key = cache(_name_key)  # most names meet several neighbours
-    for i, j in _close_pairs(points):
+    # the same report repeated (one row pasted many times): one group at once, in linear time,
+    # and only its first copy goes on to be compared with the neighbours
+    first_copy: dict[tuple, int] = {}
+    unique: list[int] = []
+    for i, p in enumerate(points):
+        seen = first_copy.setdefault((p.category, p.lon, p.lat, key(p.name)), i)
+        if seen == i:
+            unique.append(i)
+        else:
+            parent[i] = seen
+    for a, b in _close_pairs([points[i] for i in unique]):
+        i, j = unique[a], unique[b]
         # the later point's name first: difflib's ratio can differ when the two are swapped
         if root(i) != root(j) and _keys_alike(key(points[i].name), key(points[j].name)):
             parent[root(i)] = root(j)

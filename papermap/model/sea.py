@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import LineString, box
+
+from papermap.errors import InputError
 
 EXTEND_LOOKBACK_M = 150.0  # the heading of a coastline end is read over this last stretch
 
@@ -36,10 +39,19 @@ def sea_polygons(coastlines: np.ndarray, area: tuple[float, float, float, float]
     """Polygons of sea inside ``area`` (projected metres), from projected coastline lines.
 
     The area is cut along the coastline into faces; each coastline segment votes, by its
-    length, "sea" for the face on its right and "land" for the face on its left.
+    length, "sea" for the face on its right and "land" for the face on its left. Coastlines GEOS
+    cannot node (a damaged extract) are an InputError, not a traceback.
     """
     if len(coastlines) == 0:
         return []
+    try:
+        return _sea_polygons(coastlines, area)
+    except ShapelyError as exc:
+        raise InputError(f"the coastline ways cannot be joined into a shore ({exc}): the extract is damaged",
+                         field="natural=coastline") from None
+
+
+def _sea_polygons(coastlines: np.ndarray, area: tuple[float, float, float, float]) -> list:
     frame = box(*area)
     merged = shapely.get_parts(shapely.line_merge(shapely.union_all(coastlines)))
     lines = [part if part.is_ring else _extend_ends(part, frame) for part in merged]

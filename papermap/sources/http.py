@@ -12,10 +12,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from papermap.errors import PapermapError
 from papermap.settings import USER_AGENT
@@ -35,6 +36,11 @@ class FetchError(PapermapError):
     def __init__(self, url: str, reason: str):
         self.url, self.reason = url, reason
         super().__init__(f"{url}: {reason}")
+
+    def __reduce__(self):
+        """Pickled as (url, reason): a download that failed in a forked reader re-raises here as itself
+        (unpicklable, it broke the pool and the URL was fetched a second time)."""
+        return type(self), (self.url, self.reason)
 
 
 class _Retryable(Exception):
@@ -164,7 +170,12 @@ def _attempt(session: requests.Session, method: str, url: str, data: bytes | Non
 
 def _read_body(resp: requests.Response, url: str, max_bytes: int, end: float,
                progress: Progress | None) -> bytes:
-    """Stream the body, stopping past max_bytes or the deadline; a cut connection is retryable."""
+    """Stream the body, stopping past max_bytes or the deadline; a cut connection is retryable.
+
+    Read with ``read1`` (whatever one receive brings) and the socket's timeout set to the time
+    left before each receive: reading whole chunks, a server dripping one byte a second kept
+    every receive within the timeout and the deadline was not looked at for hours.
+    """
     length = resp.headers.get("Content-Length", "")
     total = int(length) if length.isdigit() else None
     if total is not None and total > max_bytes:
@@ -172,8 +183,29 @@ def _read_body(resp: requests.Response, url: str, max_bytes: int, end: float,
                               f"of {format_bytes(max_bytes)}")
     chunks: list[bytes] = []
     done = 0
+    connection = getattr(resp.raw, "connection", None)
+    sock = getattr(connection, "sock", None)
+
+    def received() -> Iterator[bytes]:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise FetchError(url, f"download still unfinished after {format_bytes(done)} when the "
+                                      "time limit ran out")
+            if sock is not None:
+                sock.settimeout(min(left, sock.gettimeout() or left))
+            try:
+                chunk = resp.raw.read1(CHUNK, decode_content=True)
+            except urllib3.exceptions.ReadTimeoutError:
+                if time.monotonic() >= end:
+                    continue  # the deadline, not the server's pause: said above
+                raise
+            if not chunk:
+                return
+            yield chunk
+
     try:
-        for chunk in resp.iter_content(CHUNK):
+        for chunk in received():
             done += len(chunk)
             if done > max_bytes:
                 raise FetchError(url, f"stopped after {format_bytes(done)}: larger than the download "
@@ -184,7 +216,7 @@ def _read_body(resp: requests.Response, url: str, max_bytes: int, end: float,
             chunks.append(chunk)
             if progress:
                 progress(done, total)
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         got = f" after {format_bytes(done)}" if done else ""
         raise _Retryable(f"connection lost during download{got} ({describe_connection_error(exc)})") from None
     return b"".join(chunks)

@@ -7,13 +7,18 @@ reading. Geometries come out as WKB in WGS84; projection happens in the model.
 from __future__ import annotations
 
 import json
+import math
+import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import osmium
 import shapely
+from shapely.errors import ShapelyError
 
+from papermap import settings
 from papermap.errors import InputError
 
 # OSM keys whose objects may become a basemap feature
@@ -70,37 +75,119 @@ def _name(tags, lang: str) -> str:
 
 def overpass_json_to_xml(path: Path) -> tuple[bytes, datetime | None]:
     """Overpass JSON (nodes with lat/lon, ways with node ids, relations) as OSM XML bytes that
-    libosmium reads like any extract, and the data date from its ``osm3s`` block."""
+    libosmium reads like any extract, and the data date from its ``osm3s`` block.
+
+    Every element is checked before it is written, so a hand-edited or damaged file is one
+    InputError naming the element and field. Each kind is sorted by id: ``out qt`` (what
+    ``papermap fetch`` asks for) lists elements in quadtile order, and libosmium refuses
+    unordered input.
+    """
     from xml.sax.saxutils import quoteattr
 
+    size = path.stat().st_size
+    if size > settings.MAX_OSM_JSON_BYTES:
+        raise InputError(f"{size >> 20} MB is more than the {settings.MAX_OSM_JSON_BYTES >> 20} MB an Overpass JSON "
+                         "file may have: fetch a smaller area, or use a .osm.pbf extract", file=str(path))
     try:
         doc = json.loads(path.read_bytes())
-        elements = doc["elements"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except RecursionError:
+        raise InputError("not valid Overpass JSON (nested too deeply)", file=str(path)) from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer of 4,300+ digits
         raise InputError(f"not valid Overpass JSON ({exc})", file=str(path)) from None
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="papermap">']
-    kinds = {"node": [], "way": [], "relation": []}
-    for el in elements:
+    elements = doc.get("elements") if isinstance(doc, dict) else None
+    if not isinstance(elements, list):
+        raise InputError("not Overpass JSON: expected an object with an 'elements' list", file=str(path),
+                         field="elements")
+    kinds: dict[str, list[tuple[int, str]]] = {"node": [], "way": [], "relation": []}
+    for n, el in enumerate(elements, 1):
+        where = f"element {n}"
+        if not isinstance(el, dict):
+            raise InputError("not an OSM element (a JSON object)", file=str(path), where=where)
         kind = el.get("type")
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             continue
-        ts = f' timestamp={quoteattr(el["timestamp"])}' if el.get("timestamp") else ""
+        oid = _osm_id(el.get("id"), path, where, "id")
+        where = f"{kind} {oid}"
+        stamp = el.get("timestamp")
+        ts = f" timestamp={quoteattr(stamp)}" if isinstance(stamp, str) and stamp else ""
         if kind == "node":
-            head = f'<node id="{el["id"]}" lat="{el["lat"]}" lon="{el["lon"]}" version="1"{ts}'
+            lat = _coordinate(el.get("lat"), 90, path, where, "lat")
+            lon = _coordinate(el.get("lon"), 180, path, where, "lon")
+            head = f'<node id="{oid}" lat="{lat!r}" lon="{lon!r}" version="1"{ts}'
         else:
-            head = f'<{kind} id="{el["id"]}" version="1"{ts}'
+            head = f'<{kind} id="{oid}" version="1"{ts}'
         body = []
         if kind == "way":
-            body += [f'<nd ref="{ref}"/>' for ref in el.get("nodes", ())]
+            body += [f'<nd ref="{_osm_id(ref, path, where, "nodes")}"/>' for ref in _list(el, "nodes", path, where)]
         elif kind == "relation":
-            body += [f'<member type="{m["type"]}" ref="{m["ref"]}" role={quoteattr(m.get("role", ""))}/>'
-                     for m in el.get("members", ())]
-        body += [f"<tag k={quoteattr(k)} v={quoteattr(str(v))}/>" for k, v in (el.get("tags") or {}).items()]
-        kinds[kind].append(f"{head}>{''.join(body)}</{kind}>" if body else f"{head}/>")
-    for kind in ("node", "way", "relation"):  # OSM files are ordered nodes, ways, relations
-        out.extend(kinds[kind])
+            for m in _list(el, "members", path, where):
+                if not isinstance(m, dict) or m.get("type") not in ("node", "way", "relation") \
+                        or not isinstance(m.get("role", ""), str):
+                    raise InputError("a member needs a type (node, way or relation), a ref and a text role",
+                                     file=str(path), where=where, field="members")
+                ref = _osm_id(m.get("ref"), path, where, "members")
+                body.append(f'<member type="{m["type"]}" ref="{ref}" role={quoteattr(m.get("role", ""))}/>')
+        tags = el.get("tags") or {}
+        if not isinstance(tags, dict) or not all(isinstance(v, (str, int, float)) for v in tags.values()):
+            raise InputError("tags must be an object of text values", file=str(path), where=where, field="tags")
+        body += [f"<tag k={quoteattr(k)} v={quoteattr(str(v))}/>" for k, v in tags.items()]
+        kinds[kind].append((oid, f"{head}>{''.join(body)}</{kind}>" if body else f"{head}/>"))
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="papermap">']
+    for kind in ("node", "way", "relation"):  # OSM files are ordered nodes, ways, relations, each by id
+        out.extend(xml for _, xml in sorted(kinds[kind], key=lambda item: item[0]))
     out.append("</osm>")
-    return "\n".join(out).encode(), _parse_time((doc.get("osm3s") or {}).get("timestamp_osm_base"))
+    osm3s = doc.get("osm3s")
+    stamp = osm3s.get("timestamp_osm_base") if isinstance(osm3s, dict) else None
+    return "\n".join(out).encode(), _parse_time(stamp if isinstance(stamp, str) else None)
+
+
+def _osm_id(value: object, path: Path, where: str, name: str) -> int:
+    """An OSM id as libosmium stores it (a signed 64-bit integer)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not -2**63 < value < 2**63:
+        raise InputError(f"{reprlib.repr(value)} is not an OSM id (a whole number)", file=str(path), where=where,
+                         field=name)
+    return value
+
+
+def _coordinate(value: object, bound: float, path: Path, where: str, name: str) -> float:
+    """A node's lat or lon: a finite number within ±``bound`` degrees (never 1e400 read as 0)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if -bound <= number <= bound:
+            return number
+    raise InputError(f"{reprlib.repr(value)} is not a {name} in degrees (-{bound:g} to {bound:g})", file=str(path),
+                     where=where, field=name)
+
+
+def _list(el: dict, key: str, path: Path, where: str) -> list:
+    value = el.get(key) or []
+    if not isinstance(value, list):
+        raise InputError(f"{key} must be a list", file=str(path), where=where, field=key)
+    return value
+
+
+# libosmium reads a coordinate written with an exponent ("1e400") as 0 instead of refusing it, which
+# would stretch the atlas to the equator; OSM XML never uses exponents, so such a file is refused
+_EXPONENT_COORDINATE = re.compile(rb"""\b(lat|lon)\s*=\s*["']([^"'<>]{0,40}?[eE][^"'<>\s]{0,20})""")
+
+
+def check_xml_coordinates(path: Path) -> None:
+    """Refuse an uncompressed .osm whose lat/lon use an exponent, naming the line (read in slices)."""
+    line, tail = 1, b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 22):
+            data = tail + chunk
+            m = _EXPONENT_COORDINATE.search(data)
+            if m:
+                raise InputError(f"{m[2].decode('utf-8', 'replace')!r} has an exponent, which OSM XML never uses "
+                                 "(libosmium would read it as 0)", file=str(path),
+                                 where=str(line + data.count(b"\n", 0, m.start())), field=m[1].decode())
+            keep = data[-64:]  # a match may straddle two slices
+            line += data.count(b"\n") - keep.count(b"\n")
+            tail = keep
 
 
 def _header_info(path: Path) -> tuple[datetime | None, tuple | None]:
@@ -137,12 +224,14 @@ def read_osm(path: str | Path, lang: str = "ja", poi_keys: set[str] | frozenset 
             xml, date = overpass_json_to_xml(path)
             source, extent = osmium.io.FileBuffer(xml, "osm"), None
         else:
+            if path.suffix.lower() == ".osm":
+                check_xml_coordinates(path)
             (date, extent), source = _header_info(path), str(path)
         layers = OsmLayers(source=path, data_date=date, extent=extent)
         _collect(source, layers, lang, set(poi_keys))
     except InputError:
         raise
-    except (RuntimeError, ValueError, OSError) as exc:
+    except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError, ShapelyError) as exc:
         raise InputError(f"cannot read OSM data ({exc})", file=str(path)) from None
     if layers.extent is None or not _has_features(layers):
         raise InputError("no map features found (is this an OSM extract?)", file=str(path))
@@ -174,8 +263,8 @@ def _collect(source, layers: OsmLayers, lang: str, poi_keys: set[str]) -> None:
                 _way(obj, tags, wkb, layers, lang)
             elif obj.is_area():
                 _area(obj, tags, wkb, layers, lang, poi_keys)
-        except (osmium.InvalidLocationError, RuntimeError):
-            continue  # a way with missing nodes at the extract's edge: nothing to draw
+        except (osmium.InvalidLocationError, RuntimeError, ShapelyError):
+            continue  # a way with missing nodes at the extract's edge, a broken outline: nothing to draw
     if layers.data_date is None and newest is not None:
         layers.data_date = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
     if layers.extent is None:

@@ -92,6 +92,8 @@ def build_place_query(name: str, timeout: float = DEFAULT_TIMEOUT) -> str:
 
 
 def _query_timeout(timeout: float) -> int:
+    if not math.isfinite(timeout):
+        raise PapermapError(f"--timeout {timeout}: give a number of seconds")
     return max(1, math.ceil(timeout))
 
 
@@ -219,7 +221,18 @@ class Place:
 
 
 def _place(element: Doc) -> Place:
-    tags, b = element.get("tags") or {}, element["bounds"]
+    """A place search answer's element; bounds that are missing, not numbers or not W<E, S<N (a
+    damaged answer, or a place that is a single point) are an error naming the element."""
+    tags, b = element.get("tags"), element["bounds"]
+    tags = tags if isinstance(tags, dict) else {}
+    name = f"{element.get('type', '?')} {element.get('id', '?')}"
+    try:
+        edges = [float(b[k]) for k in ("minlon", "minlat", "maxlon", "maxlat")]
+        bbox = BBox.parse(",".join(map(repr, edges)))
+    except (KeyError, TypeError, ValueError, OverflowError, PapermapError) as exc:
+        detail = exc if isinstance(exc, PapermapError) else "missing or not numbers"
+        raise PapermapError(f"Overpass gave unusable bounds for {name} ({detail}); give --bbox W,S,E,N instead") \
+            from None
     admin = tags.get("admin_level", "") if tags.get("boundary") == "administrative" else ""
-    return Place(name=tags.get("name", "?"), osm_type=element.get("type", "?"), osm_id=element.get("id", 0),
-                 admin_level=admin, bbox=BBox(b["minlon"], b["minlat"], b["maxlon"], b["maxlat"]))
+    return Place(name=str(tags.get("name", "?")), osm_type=str(element.get("type", "?")),
+                 osm_id=element.get("id", 0), admin_level=str(admin), bbox=bbox)

@@ -28,6 +28,12 @@ _CONTENT_TYPES = {
 
 Warn = Callable[[str], None]
 
+# A build waits for a relief-point URL at most this long in all, retries included, then goes on
+# with the cached copy or stops with the error: a stalled site must not hold a shelter's laptop
+# for the 15 minutes an Overpass fetch may take.
+POINTS_TIMEOUT = 30.0
+POINTS_POLICY = RetryPolicy(attempts=3, total_time=90.0)
+
 
 class OfflineMissError(PapermapError):
     """--offline was asked for, but the cache holds no copy of what is needed."""
@@ -64,8 +70,8 @@ def fetch_with_cache(key: str, *, cache: Cache, offline: bool, label: str,
     return cache.put(key, response.body, url=response.url, content_type=response.content_type, suffix=suffix)
 
 
-def fetch_url(url: str, *, cache: Cache, offline: bool, timeout: float = 60.0,
-              max_bytes: int = DEFAULT_MAX_BYTES, policy: RetryPolicy = RetryPolicy(),
+def fetch_url(url: str, *, cache: Cache, offline: bool, timeout: float = POINTS_TIMEOUT,
+              max_bytes: int = DEFAULT_MAX_BYTES, policy: RetryPolicy = POINTS_POLICY,
               progress: Progress | None = None, warn: Warn = warn_stderr) -> Path:
     """A local copy of a relief-point file at `url`, with the extension its reader dispatches on."""
     check_url(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from papermap import settings
 from papermap.errors import InputError
 from papermap.model.categories import Categories
 from papermap.model.points import ReadResult
@@ -38,6 +39,10 @@ def read_points(path: str | Path, categories: Categories, category_map: Mapping[
     categories.check_map(category_map)
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > settings.MAX_INPUT_BYTES:
+            raise InputError(f"{size >> 20} MB is more than the {settings.MAX_INPUT_BYTES >> 20} MB a points file "
+                             "may have: split it", file=str(path))
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("file not found", file=str(path)) from exc

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from papermap import settings
+from papermap.errors import InputError
 from papermap.model.categories import Categories
 from papermap.model.points import ReadResult
 from papermap.sources.points.fields import columns_for, field_for
@@ -70,6 +72,8 @@ def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str
     if first is None:
         return builder.finish()
     header_line, header = first
+    if isinstance(header, csv.Error):
+        raise InputError(_unreadable(header), file=str(path), where=str(header_line))
     header = [h.strip() for h in header]
     known = {field_for(h) for h in header}
     for needed, label in (("lat", "緯度/lat/latitude"), ("lon", "経度/lon/lng/longitude")):
@@ -79,10 +83,13 @@ def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str
         return builder.finish()
     columns = columns_for(tuple(header))
     for line, row in rows:
+        where = str(line)
+        if isinstance(row, csv.Error):
+            builder.problem(where, "", f"{_unreadable(row)}: row left out")
+            continue
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue  # Excel writes trailing ",,,," rows
-        where = str(line)
         if any(cells[len(header):]):
             builder.problem(where, "", f"{len(row)} cells but the header has {len(header)}: extra cells ignored",
                             fatal=False)
@@ -95,9 +102,25 @@ def _first_row(text: str) -> str:
     return next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV row with the physical line it starts on."""
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each CSV row with the physical line it starts on; a row csv cannot read gives its csv.Error
+    instead, and reading goes on at the next line (csv.reader starts afresh after an error)."""
+    csv.field_size_limit(settings.MAX_CSV_FIELD_BYTES)  # csv's own guard; its default is 128 KB
     lines = _Lines(text)
-    for row in csv.reader(lines, delimiter=delimiter):
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        try:
+            row: list[str] | csv.Error = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = exc
         yield lines.row_start, row
         lines.at_row_start = True  # csv.reader reads no further than the row it returns
+
+
+def _unreadable(exc: csv.Error) -> str:
+    """csv's complaint in a user's words."""
+    if "field limit" in str(exc):
+        return f"a cell longer than the limit of {settings.MAX_CSV_FIELD_BYTES:,} characters (an unclosed quote?)"
+    return f"not readable as CSV ({exc})"

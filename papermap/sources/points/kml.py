@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -15,6 +17,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from papermap import settings
 from papermap.errors import InputError
 from papermap.model.categories import Categories
 from papermap.model.points import ReadResult
@@ -22,7 +25,10 @@ from papermap.sources.points.fields import split_record
 from papermap.sources.points.record import PointBuilder, RawRecord
 from papermap.sources.points.text import html_to_text
 
-MAX_KML_BYTES = 200 * 1024 * 1024  # a KMZ member larger than this is a zip bomb, not a relief map
+# what a broken or hostile zip raises from zipfile and its decompressors: bad headers, bad CRC,
+# unsupported or encrypted members (NotImplementedError, RuntimeError), corrupt streams
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, EOFError,
+               OSError, lzma.LZMAError, zlib.error)
 
 
 def _tag(el: Element) -> str:
@@ -41,18 +47,26 @@ def kml_bytes(path: str | Path, data: bytes) -> bytes:
     """The KML document itself: ``data`` unchanged, or doc.kml (else the first .kml) from a KMZ zip."""
     if not data.startswith(b"PK"):
         return data
+    limit = settings.MAX_KMZ_UNPACKED_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as kmz:
             names = [n for n in kmz.namelist() if n.lower().endswith(".kml")]
             if not names:
                 raise InputError("KMZ has no .kml file inside", file=str(path))
             member = "doc.kml" if "doc.kml" in names else names[0]
-            if kmz.getinfo(member).file_size > MAX_KML_BYTES:
-                raise InputError(f"{member} inside the KMZ unpacks to more than {MAX_KML_BYTES >> 20} MB: refused",
-                                 file=str(path))
-            return kmz.read(member)
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"not a valid KMZ (zip) file: {exc}", file=str(path)) from exc
+            # read in slices, counting what actually comes out: the header's size may lie (a zip bomb),
+            # and zipfile's read() would inflate up to 2 GB at once before its CRC check
+            chunks, size = [], 0
+            with kmz.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    size += len(chunk)
+                    if size > limit:
+                        raise InputError(f"{member} inside the KMZ unpacks to more than {limit >> 20} MB: refused "
+                                         "(a zip bomb, or not a relief map)", file=str(path))
+                    chunks.append(chunk)
+            return b"".join(chunks)
+    except _ZIP_ERRORS as exc:
+        raise InputError(f"not a valid KMZ (zip) file: {exc}", file=str(path)) from None
 
 
 def parse_kml(path: str | Path, data: bytes) -> Element:
@@ -65,6 +79,8 @@ def parse_kml(path: str | Path, data: bytes) -> Element:
     except ParseError as exc:
         line = getattr(exc, "position", (0, 0))[0]
         raise InputError(f"not well-formed XML: {exc}", file=str(path), where=str(line or "")) from exc
+    except (LookupError, ValueError) as exc:  # an encoding in the prolog that Python or expat does not know
+        raise InputError(f"unreadable XML encoding ({exc})", file=str(path)) from None
 
 
 def read_kml(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
@@ -78,13 +94,16 @@ def read_kml(path: str | Path, categories: Categories, category_map: Mapping[str
     return builder.finish()
 
 
-def _walk(el: Element, folders: list[str], builder: PointBuilder, counter: Iterator[int]) -> None:
+def _walk(el: Element, folders: list[str], builder: PointBuilder, counter: Iterator[int], depth: int = 0) -> None:
+    if depth > settings.MAX_NESTING:
+        raise InputError(f"folders nested more than {settings.MAX_NESTING} deep", file=builder.file,
+                         where=f"folder {folders[0][:40]!r}" if folders and folders[0] else "")
     for child in el:
         kind = _tag(child)
         if kind == "Folder":
-            _walk(child, [_text(_child(child, "name")), *folders], builder, counter)
+            _walk(child, [_text(_child(child, "name")), *folders], builder, counter, depth + 1)
         elif kind == "Document":
-            _walk(child, folders, builder, counter)  # the map's title, not a category
+            _walk(child, folders, builder, counter, depth + 1)  # the map's title, not a category
         elif kind == "Placemark":
             _placemark(child, next(counter), folders, builder)
 

@@ -1,8 +1,8 @@
 """Every reader hands raw rows here; this turns them into checked, categorised Points and Problems."""
 from __future__ import annotations
 
-import html
 import math
+import reprlib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -11,10 +11,12 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from papermap import settings
+from papermap.errors import InputError
 from papermap.model.categories import OTHER, Categories
 from papermap.model.points import Point, Problem, ReadResult
 from papermap.sources.points.text import (find_phone, has_time, html_to_text, normalise_hours, parse_datetime,
-                                          parse_status, split_name, tidy)
+                                          parse_status, split_name, tidy, unescape)
 
 # Japan with its remote islands; a point outside this in a Japanese file is checked for swapped axes
 _JAPAN_LAT = (20.0, 46.0)
@@ -50,12 +52,21 @@ class PointBuilder:
         self._unmatched: list[str] = []
         self._empty: list[str] = []
         self._resolved: dict[str, str | None] = {}  # a file repeats its few category words on every row
+        self._records = 0
 
     def problem(self, where: str, field_name: str, message: str, fatal: bool = True) -> None:
         self.result.problems.append(Problem(self.file, where, field_name, message, fatal))
 
     def add(self, rec: RawRecord) -> None:
-        """Check and convert one record; a fatal problem leaves it out (and says so)."""
+        """Check and convert one record; a fatal problem leaves it out (and says so).
+
+        Raises InputError past settings.MAX_FEATURES records: no relief map has a million points,
+        and a file that claims to costs minutes and gigabytes before it is of any use.
+        """
+        self._records += 1
+        if self._records > settings.MAX_FEATURES:
+            raise InputError(f"more than {settings.MAX_FEATURES:,} rows/features: split the file", file=self.file,
+                             where=rec.where)
         if rec.is_empty():
             self._empty.append(rec.where)
             return
@@ -64,7 +75,7 @@ class PointBuilder:
             return
         lon, lat = coords
         f = rec.fields
-        raw_name = tidy(html.unescape(f.get("name", "")))
+        raw_name = tidy(unescape(f.get("name", "")))
         _, name = self.categories.split_prefix(raw_name)
         name, name_hours, name_status, name_notes = split_name(name)
         description, notes, contact = _notes_and_contact(name_notes, f.get("notes", ""), f.get("description", ""),
@@ -186,19 +197,33 @@ def _hours_and_status(hours_field: str, status_field: str, name_hours: str, name
     return hours or name_hours, status_text, parse_status(status_text)
 
 
-def _number(value: float | str | None) -> float | str | None:
-    """A coordinate as float; the original text if it is not a finite number; None if blank."""
+def _number(value: object) -> float | str | None:
+    """A coordinate as float; the original text (shortened) if it is not a finite number; None if blank.
+
+    Infinite, NaN and overflowing values ("1e400", a JSON integer of 400 digits) are text, so the
+    row is reported, never read as 0 or infinity.
+    """
     if isinstance(value, str):
         try:
             number = float(value)  # a plain number, as most are: nothing to normalise first
         except ValueError:
             return _number_text(value)
-        return number if math.isfinite(number) else value.strip()
+        return number if math.isfinite(number) else _shown(value)
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value) if math.isfinite(value) else str(value)
-    return _number_text(str(value))
+        try:
+            number = float(value)
+        except OverflowError:
+            return _shown(str(value))
+        return number if math.isfinite(number) else _shown(str(value))
+    return _shown(reprlib.repr(value))  # a list, object or boolean where a number belongs
+
+
+def _shown(text: str) -> str:
+    """A value as quoted in a one-line problem: stripped and cut to 40 characters."""
+    text = text.strip()
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _number_text(text: str) -> float | str | None:
@@ -209,5 +234,5 @@ def _number_text(text: str) -> float | str | None:
     try:
         number = float(clean)
     except ValueError:
-        return text.strip()
-    return number if math.isfinite(number) else text.strip()
+        return _shown(text)
+    return number if math.isfinite(number) else _shown(text)

@@ -6,23 +6,54 @@ import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
-from html.parser import HTMLParser
 
 _BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
 _DROP_CONTENT = {"script", "style"}
 
 
-class _TextExtractor(HTMLParser):
+# One linear pass over the markup. html.parser.HTMLParser was quadratic on unclosed constructs
+# ("<a<a<a…" or "<!--<!--…": 40 KB took seconds), so tags are matched by a pattern that can
+# never scan past the next "<" and never gives back what it took (possessive *+: "<aaaa…" with
+# no ">" was quadratic in backtracking between name and attributes), and a comment by one str.find.
+_MARKUP = re.compile(r"<(?:!--|(/?)([a-zA-Z][a-zA-Z0-9]*+)([^<>]*+)>|[!?][^<>]*+>)")
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+
+
+_HUGE_CHARREF = re.compile(r"&#0*[1-9][0-9]{7,};?")  # past U+10FFFF whatever the digits say
+
+
+def unescape(text: str) -> str:
+    """html.unescape, except that a decimal character reference of thousands of digits ("&#999…")
+    is the replacement character it means, instead of the ValueError int() gives past 4,300 digits."""
+    return html.unescape(_HUGE_CHARREF.sub("\ufffd", text) if "&#" in text else text)
+
+
+class _TextExtractor:
     """Keeps the text, turns <br> and block ends into newlines, keeps link targets visible."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hrefs: list[str | None] = []
         self._link_text: list[int] = []
         self._skip = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def feed(self, value: str) -> None:
+        pos = 0
+        while (m := _MARKUP.search(value, pos)) is not None:
+            self.handle_data(unescape(value[pos:m.start()]))
+            pos = m.end()
+            if m.group(0) == "<!--":
+                end = value.find("-->", pos)
+                pos = len(value) if end < 0 else end + 3
+            elif m.group(2):
+                tag = m.group(2).lower()
+                if m.group(1):
+                    self.handle_endtag(tag)
+                else:
+                    self.handle_starttag(tag, m.group(3))
+        self.handle_data(unescape(value[pos:]))
+
+    def handle_starttag(self, tag: str, attrs: str) -> None:
         if tag == "br":
             self.parts.append("\n")
         elif tag in _BLOCK_TAGS:
@@ -30,7 +61,8 @@ class _TextExtractor(HTMLParser):
         elif tag in _DROP_CONTENT:
             self._skip += 1
         elif tag == "a":
-            self._hrefs.append(dict(attrs).get("href"))
+            href = _HREF.search(attrs)
+            self._hrefs.append(unescape(next(g for g in href.groups() if g is not None)) if href else None)
             self._link_text.append(len(self.parts))
 
     def handle_endtag(self, tag: str) -> None:
@@ -45,7 +77,7 @@ class _TextExtractor(HTMLParser):
                 self.parts.append(f" ({target})")  # the link text alone would hide the address on paper
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if data and not self._skip:
             self.parts.append(data)
 
 
@@ -54,10 +86,9 @@ def html_to_text(value: str) -> str:
     if not value:
         return ""
     if "<" not in value:
-        return tidy(html.unescape(value))
+        return tidy(unescape(value))
     parser = _TextExtractor()
     parser.feed(value)
-    parser.close()
     return tidy("".join(parser.parts))
 
 
@@ -81,9 +112,10 @@ def tidy_lines(text: str) -> str:
 
 def umap_to_text(value: str) -> str:
     """uMap's wiki markup to plain text: [[url|label]] -> label (url), {{image}} dropped, **bold** unmarked."""
-    value = re.sub(r"\{\{\{?[^}]*\}?\}\}", "", value)
-    value = re.sub(r"\[\[([^|\]]+)\|([^\]]+)\]\]", r"\2 (\1)", value)
-    value = re.sub(r"\[\[([^\]]+)\]\]", r"\1", value)
+    # no pattern may scan past the next opening bracket: "{{{{…" or "[[[[…" would make it quadratic
+    value = re.sub(r"\{\{\{?[^{}]*\}?\}\}", "", value)
+    value = re.sub(r"\[\[([^|\[\]]+)\|([^\[\]]+)\]\]", r"\2 (\1)", value)
+    value = re.sub(r"\[\[([^\[\]]+)\]\]", r"\1", value)
     value = re.sub(r"\*\*?([^*\n]+)\*\*?", r"\1", value)
     value = re.sub(r"^#+\s*", "", value, flags=re.M)
     return html_to_text(value)
@@ -91,11 +123,11 @@ def umap_to_text(value: str) -> str:
 
 # --- hours and status in names: 風呂｜大宮湯（15:00-21:00/月水金休み） ---------------------------
 
-_TIME = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,2}\s*時|24時間|いつでも|終日|深夜|休み|定休|休業日|\d+h\b", re.I)
+# (?<!\d) before \d+h: one try per run of digits, not one per digit (a 40,000-digit cell took 18 s)
+_TIME = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,2}\s*時|24時間|いつでも|終日|深夜|休み|定休|休業日|(?<!\d)\d+h\b", re.I)
 _CLOSED = re.compile(r"閉鎖|提供終了|営業終了|受付終了|終了しました|休止中|中止|停止|closed", re.I)
 _MAYBE = re.compile(r"可能性|かも|予定|恐れ|maybe|possibly", re.I)  # "休止中の可能性あり" is not a closure
 _OPEN = re.compile(r"営業中|開設中|提供中|受付中|稼働中|利用可能|open", re.I)
-_TRAILING_BRACKET = re.compile(r"^(.*?)\s*[（(]([^（()）]*(?:[（(][^（()）]*[)）][^（()）]*)*)[)）]\s*$", re.S)
 _PART_SPLIT = re.compile(r"(?<!\d)[/／]|[/／](?!\d)|[,，、]")  # a slash between digits is a date (7/13)
 
 
@@ -125,16 +157,42 @@ def split_name(name: str) -> tuple[str, str, str, str]:
     name = name.strip()
     if not name.endswith((")", "）")):
         return name, "", "", ""  # most names: no trailing bracket, nothing to match
-    m = _TRAILING_BRACKET.match(name)
-    if not m or not m.group(1).strip():
+    bracket = _trailing_bracket(name)
+    if bracket is None or not bracket[0].strip():
         return name, "", "", ""
-    parts = [p.strip() for p in _PART_SPLIT.split(m.group(2)) if p.strip()]
+    head, inside = bracket
+    parts = [p.strip() for p in _PART_SPLIT.split(inside) if p.strip()]
     status = [p for p in parts if parse_status(p) == "closed"]
     hours = [p for p in parts if has_time(p) and p not in status]
     if not hours and not status:
         return name, "", "", ""
     notes = [p for p in parts if p not in hours and p not in status]
-    return (m.group(1).strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
+    return (head.strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
+
+
+def _trailing_bracket(name: str) -> tuple[str, str] | None:
+    """(text before, text inside) of the bracket that ends ``name``, which may hold brackets one level
+    deep ("（月(祝)休み）"); None if there is none or it is nested deeper.
+
+    One scan back from the end: the pattern this replaces retried from every bracket of a name
+    such as "(a)(a)(a)…" and was quadratic.
+    """
+    if not name.endswith((")", "）")):
+        return None
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        c = name[i]
+        if c in ")）":
+            depth += 1
+            if depth > 2:
+                return None
+        elif c in "(（":
+            depth -= 1
+            if depth == 0:
+                return name[:i], name[i + 1:-1]
+            if depth < 0:
+                return None
+    return None
 
 
 @lru_cache(maxsize=4096)
