@@ -8,6 +8,8 @@ from pathlib import Path
 from papermap import settings
 from papermap.errors import InputError
 
+LAYOUTS = ("atlas", "sheet", "auto")
+
 
 @dataclass
 class Config:
@@ -28,6 +30,9 @@ class Config:
     jobs: int = 0                                          # 0: all cores
     cache_dir: Path | None = None
     offline: bool = False
+    layout: str = "atlas"                                  # atlas, sheet (map and list on one sheet) or auto
+    around: str | None = None                              # a points file or a kind of point: a page around each
+    radius: float | None = None                            # ground metres from a page's centre to its nearer edge
 
 
 def parse_bbox(value, where: str = "bbox") -> tuple[float, float, float, float]:
@@ -75,6 +80,8 @@ def load_config(path: Path | None, overrides: dict) -> Config:
     if cfg.cache_dir is not None:
         cfg.cache_dir = base / Path(cfg.cache_dir)
     cfg.points = [base / Path(p) for p in cfg.points]
+    if cfg.around is not None and (base / str(cfg.around)).is_file():   # a file, else a kind of point
+        cfg.around = str(base / str(cfg.around))
     for src in cfg.sources:
         if "path" in src:
             src["path"] = str(base / src["path"])
@@ -110,6 +117,15 @@ def _checked(cfg: Config) -> Config:
         raise InputError(f"scale 1:{cfg.scale} is out of range (500 to 200,000)", field="scale")
     if not 0 <= cfg.overlap_mm <= 50:
         raise InputError("overlap_mm must be between 0 and 50", field="overlap_mm")
+    if cfg.layout not in LAYOUTS:
+        raise InputError(f"unknown layout '{cfg.layout}' (use {', '.join(LAYOUTS)})", field="layout")
+    if cfg.radius is not None:
+        try:
+            cfg.radius = float(cfg.radius)
+        except (TypeError, ValueError):
+            raise InputError("radius must be a number of metres", field="radius") from None
+        if not 50 <= cfg.radius <= 20_000:
+            raise InputError(f"radius {cfg.radius:g} m is out of range (50 to 20,000)", field="radius")
     if cfg.qr_url and not cfg.qr_url.lower().startswith(("http://", "https://")):
         raise InputError("qr_url must be an http:// or https:// URL", field="qr_url")
     return cfg
