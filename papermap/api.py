@@ -68,6 +68,13 @@ class Settings(TypedDict, total=False):
         Cache for downloads and drawn basemaps (default: the user cache folder).
     offline : bool
         Use only cached copies of URL sources.
+    layout : str
+        ``"atlas"``, ``"sheet"`` (each map page with its list on the same sheet) or ``"auto"``
+        (``sheet`` when the area fits one sheet, else ``atlas``).
+    around : str
+        A points file, or a kind of point already loaded (``"shelter"``): one page centred on each.
+    radius : float
+        With ``around``: ground metres from a page's centre to its nearer edge.
     """
 
     osm: PathLike
@@ -87,6 +94,9 @@ class Settings(TypedDict, total=False):
     jobs: int
     cache_dir: PathLike
     offline: bool
+    layout: str
+    around: str | PathLike
+    radius: float
 
 
 def _describe(hint: Any) -> str:
@@ -202,6 +212,8 @@ class Report:
         The points that fell outside every page (named in ``warnings``).
     warnings : list of str
         Everything the reader should know: bad rows, points left out, stale downloads.
+    layout : str
+        The sheet format used: ``"atlas"``, ``"sheet"``, ``"around"``, or what ``auto`` chose and why.
     """
 
     files: list[Path]
@@ -210,6 +222,7 @@ class Report:
     placed: int
     outside: int
     warnings: list[str]
+    layout: str = "atlas"
 
 
 def _folder_of(path: Path, what: str) -> Path:
@@ -303,4 +316,4 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
         write_grid(grid_path, pages)
         files.append(grid_path)
     return Report(files=files, pages=pages, points=result.points, placed=result.placed, outside=result.outside,
-                  warnings=list(result.warnings))
+                  warnings=list(result.warnings), layout=result.layout)

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from papermap import settings
 from papermap.errors import InputError
 
+LAYOUTS = ("atlas", "sheet", "auto")
+
 
 @dataclass
 class Config:
@@ -31,6 +33,9 @@ class Config:
     jobs: int = 0                                          # 0: all cores
     cache_dir: Path | None = None
     offline: bool = False
+    layout: str = "atlas"                                  # atlas, sheet (map and list on one sheet) or auto
+    around: str | None = None                              # a points file or a kind of point: a page around each
+    radius: float | None = None                            # ground metres from a page's centre to its nearer edge
     config_file: Path | None = field(default=None, compare=False)  # the file this came from, if any
 
 
@@ -78,6 +83,9 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "jobs": ((int,), "a whole number (0: all cores)"),
     "cache_dir": ((str,), "a folder name in quotes"),
     "offline": ((bool,), "true or false (without quotes)"),
+    "layout": ((str,), '"atlas", "sheet" or "auto"'),
+    "around": ((str,), "a points file or a kind of point in quotes"),
+    "radius": (_NUMBER, "a number of metres"),
 }
 # the keys of one [[sources]] table and what they hold
 _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -116,6 +124,8 @@ def load_config(path: Path | None, overrides: dict) -> Config:
         cfg.cache_dir = base / Path(cfg.cache_dir)
     cfg.points = [base / Path(p) for p in cfg.points]
     cfg.sources = [dict(src) for src in cfg.sources]
+    if cfg.around is not None and (base / str(cfg.around)).is_file():   # a file, else a kind of point
+        cfg.around = str(base / str(cfg.around))
     for src in cfg.sources:
         if "path" in src:
             src["path"] = str(base / src["path"])
@@ -258,6 +268,15 @@ def _checked(cfg: Config) -> Config:
         parse_qr_url(cfg.qr_url)
     if cfg.cache_dir is not None:
         _check_cache_dir(Path(cfg.cache_dir))
+    if cfg.layout not in LAYOUTS:
+        raise InputError(f"unknown layout '{cfg.layout}' (use {', '.join(LAYOUTS)})", field="layout")
+    if cfg.radius is not None:
+        try:
+            cfg.radius = float(cfg.radius)
+        except (TypeError, ValueError):
+            raise InputError("radius must be a number of metres", field="radius") from None
+        if not 50 <= cfg.radius <= 20_000:
+            raise InputError(f"radius {cfg.radius:g} m is out of range (50 to 20,000)", field="radius")
     return cfg
 
 

@@ -52,6 +52,7 @@ class BuildReport:
     placed: int = 0         # relief points on at least one map page
     outside: int = 0        # relief points outside every page
     sheets: int = 0         # PDF pages written: overview, map pages, table and index sheets
+    layout: str = "atlas"   # the sheet format used ("sheet (auto: …)" when auto chose it)
     data_date: str | None = None   # the one data date printed on every sheet
 
 
@@ -178,6 +179,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     report = BuildReport()
     style = load_style(cfg.style, cfg.mono)
     fmt = choose_format(cfg)
+    cfg = fmt.cfg   # a format may settle settings of its own (pages around points: the scale from the radius)
     categories = load_categories()
     if not Path(cfg.osm).is_file():
         raise InputError("OSM file not found", file=str(cfg.osm))
@@ -208,6 +210,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     if not laid.pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
     report.pages = laid.pages
+    report.layout = getattr(fmt, "chosen", fmt.name)
     report.page_bboxes = {p.number: lonlat_box(art.epsg, p.window) for p in laid.pages}
     report.placed = len(laid.placed)
     report.outside = len(relief.points) - report.placed

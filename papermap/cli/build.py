@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")
+            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around", "radius")
 
 OUTPUTS = """\
 outputs:
@@ -58,6 +58,16 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="also take relief points (water taps, toilets, shelters…) from the OSM data (default: yes)")
     p.add_argument("--qr-url", dest="qr_url", metavar="URL",
                    help="http(s) URL template for the QR codes, e.g. https://example.org/map#{south},{west},{north},{east}")
+    p.add_argument("--layout", choices=("atlas", "sheet", "auto"),
+                   help="atlas: overview, map pages, their lists on sheets of their own; sheet: each map page with "
+                        "its list on the same sheet; auto: sheet when the area fits one sheet, else atlas "
+                        "(default: atlas)")
+    p.add_argument("--around", metavar="FILE|KIND",
+                   help="one page centred on each point of a points file, or of a kind already loaded "
+                        "(e.g. shelter), with its list, titled with the point's name")
+    p.add_argument("--radius", type=float, metavar="M",
+                   help="with --around: ground metres from a page's centre to its nearer edge "
+                        "(default: what the scale gives)")
     p.add_argument("--jobs", type=int, metavar="N", help="pages drawn in parallel processes (default: all cores)")
     p.add_argument("--cache-dir", dest="cache_dir", metavar="DIR",
                    help="cache for downloads and drawn basemaps (default: the user cache folder)")
@@ -91,7 +101,9 @@ def summary(report: Report, output: str, grid_out: str | None = None) -> str:
     if report.outside:
         points += f", {report.outside:,} outside every page (see the warning)"
     grid = f"; page grid in {grid_out}" if grid_out else ""
-    return f"wrote {written}: overview + {plural(len(report.pages), 'map page')}, {points}{grid}"
+    layout = f" ({report.layout})" if report.layout.startswith("auto") else ""
+    first = "" if report.layout.startswith(("sheet", "auto: sheet", "around")) and len(report.pages) == 1 else "overview + "
+    return f"wrote {written}{layout}: {first}{plural(len(report.pages), 'map page')}, {points}{grid}"
 
 
 def run(args: argparse.Namespace) -> int:

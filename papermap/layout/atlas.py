@@ -80,11 +80,8 @@ class AtlasFormat(SheetFormat):
         the overlap band belongs to the neighbour too, so a sliver there makes no page), number
         them, and give each page and the overview its QR code."""
         self._content = content
-        xy = content.xy
         self._by_cell = {(a.cell.row, a.cell.col): a for a in content.cells}
-        self._members = {pos: _inside(xy, a.cell.window) for pos, a in self._by_cell.items()}
-        pages = number_pages([a.cell for a in content.cells],
-                             keep=lambda c: self._by_cell[(c.row, c.col)].content or len(_inside(xy, c.own)) > 0)
+        pages, self._members = self.choose_pages(content)
         self._pages = pages
         placed: set[int] = set()
         for page in pages:
@@ -99,6 +96,15 @@ class AtlasFormat(SheetFormat):
             for cat in {content.points[i].category for i in self._members[(page.row, page.col)].tolist()}:
                 self._index.setdefault(cat, []).append(page.number)
         return LaidOut(pages, placed)
+
+    def choose_pages(self, content: AtlasContent) -> tuple[list[MapPage], dict[tuple[int, int], np.ndarray]]:
+        """The map pages, and the points inside each page's window by (row, col): here the grid's
+        cells with something on them; a format with other pages (around points) says its own."""
+        xy = content.xy
+        members = {pos: _inside(xy, a.cell.window) for pos, a in self._by_cell.items()}
+        pages = number_pages([a.cell for a in content.cells],
+                             keep=lambda c: self._by_cell[(c.row, c.col)].content or len(_inside(xy, c.own)) > 0)
+        return pages, members
 
     def texts(self) -> Iterator[str]:
         """Every text the sheets may print, to reserve its characters' glyph codes before the pages

@@ -115,12 +115,17 @@ class SheetFormat(ABC):
         """The sheets in print order, as jobs that lay them out (after ``lay_out``)."""
 
 
-FORMATS = {"atlas": "papermap.layout.atlas:AtlasFormat"}   # name -> module:class, imported when chosen
+FORMATS = {"atlas": "papermap.layout.atlas:AtlasFormat",      # name -> module:class, imported when chosen
+           "sheet": "papermap.layout.onesheet:OneSheetFormat",
+           "around": "papermap.layout.around:AroundFormat",
+           "auto": "papermap.layout.auto:AutoFormat"}
 
 
-def choose_format(cfg: Config, name: str = "atlas") -> SheetFormat:
-    """The format called ``name`` for this configuration (today the atlas is the only one)."""
+def choose_format(cfg: Config, name: str | None = None) -> SheetFormat:
+    """The format called ``name``, else the one the configuration asks for: a page around each
+    point with ``around``, else its ``layout``."""
     import importlib
 
+    name = name or ("around" if getattr(cfg, "around", None) else getattr(cfg, "layout", "atlas"))
     module, cls = FORMATS[name].split(":")
     return getattr(importlib.import_module(module), cls)(cfg)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from papermap.layout.grid import MapPage
+from papermap.layout.frame import SheetLayout
+from papermap.layout.grid import Box, MapPage
 from papermap.layout.labels import Label
 from papermap.layout.legend import LegendEntry, LegendItem
 from papermap.layout.qr import QrMatrix
@@ -77,4 +78,32 @@ class IndexSheet:
     lines: list[IndexLine]
 
 
-Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet
+@dataclass(frozen=True)
+class MapPiece:
+    """A grid window's basemap drawing on a sheet: scaled by ``s``, moved by (tx, ty), clipped to ``clip``
+    (points). A map drawn smaller than its grid window, or centred across windows, is made of these."""
+
+    ops: str
+    s: float
+    tx: float
+    ty: float
+    clip: Box
+
+
+@dataclass(frozen=True)
+class ListedMapSheet:
+    """A map page with its numbered list on the same sheet (the ``sheet`` format, pages around points).
+    ``map`` holds the symbols, labels (in this sheet's points), legend and QR; its ``ops`` are unused:
+    the basemap is ``pieces``. The rows that do not fit follow on ``TableSheets`` of their own."""
+
+    map: MapSheet
+    pieces: list[MapPiece]
+    layout: SheetLayout                  # header and footer as every sheet's, ``map`` the frame as drawn
+    table: TableChunk | None
+    table_at: tuple[float, float]        # the table's top-left corner, points
+    scale: int                           # as printed: the map may be drawn smaller than the grid's scale
+    title: str
+    centre: tuple[float, float] | None   # the point a page is around, ringed
+
+
+Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet

@@ -4,20 +4,20 @@ new kind of sheet adds its drawer there."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.legend import LegendItem
 from papermap.layout.qr import QrMatrix
-from papermap.layout.sheets import IndexSheet, MapSheet, OverviewSheet, Sheet, SheetText, TableSheets
+from papermap.layout.sheets import IndexSheet, ListedMapSheet, MapSheet, OverviewSheet, Sheet, SheetText, TableSheets
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
 from papermap.model.style import Style
 from papermap.render import sheet as draw
 from papermap.render.legend import draw_legend
-from papermap.render.pdf import Document
+from papermap.render.pdf import BLACK, Document, num
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.render.symbols import Mark, draw_leaders, draw_symbol, draw_symbols
 from papermap.render.table import draw_table
@@ -60,11 +60,7 @@ def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendIte
 def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     sheet, style, info = paper.sheet, paper.style, paper.info
     doc.literal(ms.ops)
-    draw.draw_labels(doc, ms.labels, style["labels"])
-    draw_leaders(doc, ms.symbols)
-    size = SYMBOL_MM * MM
-    draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
-                       for p in ms.symbols if not p.shared], style.mono)
+    _map_marks(doc, paper, ms)
     draw.draw_frame(doc, sheet, style["frame"])
     draw.draw_tabs(doc, neighbour_tabs(sheet.map, ms.page.neighbours))
     draw.draw_header(doc, sheet, info, str(ms.page.number), "page")
@@ -72,15 +68,57 @@ def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     doc.end_sheet()
 
 
+def _map_marks(doc: Document, paper: Stationery, ms: MapSheet) -> None:
+    """What goes over a map page's basemap: street and place names, leader lines, numbered symbols."""
+    style = paper.style
+    draw.draw_labels(doc, ms.labels, style["labels"])
+    draw_leaders(doc, ms.symbols)
+    size = SYMBOL_MM * MM
+    draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
+                       for p in ms.symbols if not p.shared], style.mono)
+
+
+def draw_listed_map_sheet(doc: Document, paper: Stationery, ls: ListedMapSheet) -> None:
+    """A map page and its list on one sheet: the basemap from its pieces, the marks, the list."""
+    style = paper.style
+    for piece in ls.pieces:
+        doc.save_state()
+        x0, y0, x1, y1 = piece.clip
+        clip = doc.path()
+        clip.rect(x0, y0, x1 - x0, y1 - y0)
+        doc.clip(clip)
+        doc.literal(f"{num(piece.s)} 0 0 {num(piece.s)} {num(piece.tx)} {num(piece.ty)} cm")
+        doc.literal(piece.ops)
+        doc.restore_state()
+    _map_marks(doc, paper, ls.map)
+    if ls.centre is not None:   # the place the page is around: a ring a reader finds at once
+        doc.stroke(BLACK)
+        doc.line_width(1.5)
+        doc.circle(*ls.centre, SYMBOL_MM * MM * 0.95)
+    draw.draw_frame(doc, ls.layout, style["frame"])
+    draw.draw_tabs(doc, neighbour_tabs(ls.layout.map, ls.map.page.neighbours))
+    info = replace(paper.info, title=ls.title or paper.info.title, scale=ls.scale)
+    draw.draw_header(doc, ls.layout, info, str(ls.map.page.number), "page")
+    _footer(doc, replace(paper, info=info), ls.scale, ls.map.legend, ls.map.qr)
+    if ls.table is not None:
+        draw_table(doc, ls.table, *ls.table_at, _table_symbols(paper))
+    doc.end_sheet()
+
+
+def _table_symbols(paper: Stationery) -> Callable[[Document, list[tuple[TableRow, float, float]], float], None]:
+    """Draws a table's symbol column: the shape alone, as in the legend: the number is in the column
+    beside it, and inside a small symbol a number of three or more digits would only fit on a tag
+    that hides the shape."""
+    def symbols(d: Document, placed: list[tuple[TableRow, float, float]], size: float) -> None:
+        draw_symbols(d, [_mark(paper.categories, row.category, x, y, size) for row, x, y in placed],
+                     paper.style.mono)
+    return symbols
+
+
 def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> None:
     """The point table of one map page, continued over as many sheets as it needs."""
-    sheet, categories, mono = paper.sheet, paper.categories, paper.style.mono
-
-    def symbols(d: Document, placed: list[tuple[TableRow, float, float]], size: float) -> None:
-        # the shape alone, as in the legend: the number is in the column beside it, and inside a
-        # small symbol a number of three or more digits would only fit on a tag that hides the shape
-        draw_symbols(d, [_mark(categories, row.category, x, y, size) for row, x, y in placed], mono)
-
+    sheet = paper.sheet
+    symbols = _table_symbols(paper)
     body = sheet.printable
     top = (sheet.header.y - 2) * MM
     number = tables.page.number
@@ -141,5 +179,5 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
 
 DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
     MapSheet: draw_map_sheet, TableSheets: draw_table_sheets,
-    OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet,
+    OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet, ListedMapSheet: draw_listed_map_sheet,
 }
