@@ -20,7 +20,8 @@ from papermap.model.points import Point
 
 NEAR_M = 2000.0         # a namesake farther than this from where the address points is another place
 SAME_PLACE_M = 300.0    # namesakes this close together are one place mapped twice (node and building)
-MIN_KEY = 3             # shorter street / place keys ("1", "ab") match too much text by chance
+MIN_KEY = 3             # shorter Latin street / place keys ("1", "ab") match too much text by chance;
+MIN_KEY_CJK = 2         # a two-kanji place (山田) is specific enough
 
 LonLat = tuple[float, float]
 
@@ -45,14 +46,18 @@ def metres(a: LonLat, b: LonLat) -> float:
     return math.hypot((a[0] - b[0]) * k, a[1] - b[1]) * 111_320.0
 
 
+def _specific(key: str) -> bool:
+    return len(key) >= (MIN_KEY if key.isascii() else MIN_KEY_CJK)
+
+
 class Geocoder:
     """Looks addresses up in one Gazetteer; the street and place keys are sorted once, longest
     first, so "本町3丁目" wins over "本町" in the same address."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
-        self._streets = sorted((k for k in gazetteer.streets if len(k) >= MIN_KEY), key=len, reverse=True)
-        self._places = sorted((k for k in gazetteer.places if len(k) >= MIN_KEY), key=len, reverse=True)
+        self._streets = sorted(filter(_specific, gazetteer.streets), key=len, reverse=True)
+        self._places = sorted(filter(_specific, gazetteer.places), key=len, reverse=True)
 
     def address(self, text: str) -> tuple[LonLat, str, str] | None:
         """(lon, lat), how and how precisely, for an address: by addr tags, else by place name."""
