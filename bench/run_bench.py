@@ -52,6 +52,7 @@ CATEGORIES = (("water", "給水所"), ("bath", "入浴施設"), ("laundry", "洗
               ("charging", "充電所"))
 POINTS_HEADER = ("id", "category", "name", "lat", "lon", "hours", "status")
 CASES = ("peers-job", "peers-job-5000", "peers-job-2500", "points-10", "points-1000", "points-10000",
+         "points-address-1000",
          "refresh", "realdata", "empty-sea")
 FLAGS_OF_INTEREST = ("--points", "--no-osm-points", "--cache-dir", "--jobs")
 
@@ -108,10 +109,27 @@ def generate_points(n: int, bbox: BBox, seed: int) -> list[dict[str, str]]:
     return rows
 
 
-def points_csv(rows: Iterable[dict[str, str]]) -> str:
+# streets of the sample extract with addr:* tags, and one no extract has: most addresses are found, some are not
+MONACO_STREETS = ("Avenue de l'Annonciade", "Boulevard Rainier III", "Avenue Princesse Grace", "Rue du Portier",
+                  "Quai Jean-Charles Rey", "Avenue de la Madone", "Avenue Hector Otto", "Rue Imaginaire")
+
+
+def generate_address_points(n: int, seed: int) -> list[dict[str, str]]:
+    """n relief points with an address and no coordinates (placed by the build from the extract)."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        cat, ja = CATEGORIES[i % len(CATEGORIES)]
+        rows.append({"id": f"a{seed}-{i + 1}", "category": cat, "name": f"{ja} {i + 1}",
+                     "address": f"{rng.randint(1, 40)} {rng.choice(MONACO_STREETS)}, 98000 Monaco",
+                     "hours": "9:00-17:00", "status": "open"})
+    return rows
+
+
+def points_csv(rows: Iterable[dict[str, str]], header: Sequence[str] = POINTS_HEADER) -> str:
     """The CSV text papermap's points reader accepts (header id,category,name,lat,lon,hours,status)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=POINTS_HEADER, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
@@ -416,6 +434,15 @@ def run_cases(bench: Bench, only: set[str]) -> list[CaseResult]:
             results.append(bench.case(name, what, Job(MONACO, MONACO_BBOX, 10000, (points_file(n, 1),))))
         else:
             results.append(CaseResult(name, what, skipped=no_points))
+    if "points-address-1000" in only:
+        what = "peers-job + 1,000 relief points with only an address (placed from the extract)"
+        if has_points:
+            path = pts_dir / "points-address-1000.csv"
+            header = ("id", "category", "name", "address", "hours", "status")
+            path.write_text(points_csv(generate_address_points(1000, 1), header), encoding="utf-8")
+            results.append(bench.case("points-address-1000", what, Job(MONACO, MONACO_BBOX, 10000, (path,))))
+        else:
+            results.append(CaseResult("points-address-1000", what, skipped=no_points))
     if "refresh" in only:
         if has_points:
             if "--cache-dir" not in bench.flags:

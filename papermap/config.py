@@ -92,6 +92,8 @@ _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "path": ((str,), "a file name in quotes"),
     "url": ((str,), "an http(s) URL in quotes"),
     "category_map": ((dict,), 'a table of source name = category id, e.g. { "給水所" = "water" }'),
+    "licence": ((str,), 'the data\'s licence in quotes, e.g. "CC BY 4.0"'),
+    "as_of": ((str,), 'when the data was true, in quotes, e.g. "9-15 03:00"'),
 }
 _NOT_IN_FILE = {"config_file"}  # set by load_config, not a key anyone writes
 MAX_JOBS = 256

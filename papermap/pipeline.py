@@ -33,7 +33,8 @@ from papermap.render.artcache import AtlasArt, CellArt
 from papermap.render.mapops import page_ops
 from papermap.render.pages import Stationery, draw_sheets
 from papermap.render.pdf import Document, load_font, text_width
-from papermap.sources.relief import load_relief, read_sources
+from papermap.sources import provenance
+from papermap.sources.relief import load_relief, read_sources, source_specs
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
 Progress = Callable[..., None]   # progress(message, done=None, total=None)
@@ -196,6 +197,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
         art, report.art_cached = atlas_art(cfg, style, fmt, poi_keys, place, progress)
         relief = load_relief(cfg, categories, art.pois, report.warnings.append, reading.result())
+    if relief.unplaced:
+        place_addresses(cfg, relief, place, report.warnings.append)
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
     clipped = clipped_warning(cfg, art.bbox)
@@ -205,7 +208,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     info = sheet_text(cfg, art, relief, now or datetime.now().astimezone())
     content = AtlasContent(cfg, categories, art.cells, art.overview_window, art.overview_ops, relief.points,
                            projected(relief, art.epsg), info, text_width, partial(lonlat_box, art.epsg),
-                           lambda payloads: qr_codes(payloads, place, cfg.jobs))
+                           lambda payloads: qr_codes(payloads, place, cfg.jobs), relief.unplaced,
+                           provenance.source_lines(source_specs(cfg), info.data_date))
     laid = fmt.lay_out(content)
     if not laid.pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
@@ -224,6 +228,29 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     report.redrawn, report.sheets = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path),
                                           cache_dir, cfg.jobs, progress)
     return report
+
+
+def place_addresses(cfg: Config, relief: ReadResult, place: tuple[Path, str] | None,
+                    warn: Callable[[str], None]) -> None:
+    """Points with only an address, placed from the extract's names, addr:* tags and places
+    (model/geocode.py); the extract is read for them only here, once, and kept beside the art."""
+    from papermap.model.geocode import place_points
+    from papermap.sources.gazetteer import read_gazetteer
+
+    gazetteer = artcache.load(*place, ".gaz") if place else None
+    if gazetteer is None:
+        gazetteer = read_gazetteer(cfg.osm)
+        if place:
+            artcache.store(*place, gazetteer, ".gaz")
+    placed, relief.unplaced = place_points(relief.unplaced, gazetteer)
+    relief.points.extend(placed)
+    if placed:
+        warn(f"{len(placed)} point(s) with only an address placed from the map data (marked ≈ approx.)")
+    if relief.unplaced:
+        names = ", ".join(p.display_name() or p.address for p in relief.unplaced[:10])
+        more = f" and {len(relief.unplaced) - 10} more" if len(relief.unplaced) > 10 else ""
+        warn(f"{len(relief.unplaced)} point(s) with only an address not found in the map data: listed on the "
+             f"address-only sheet: {names}{more}")
 
 
 def projected(relief: ReadResult, epsg: int) -> np.ndarray:

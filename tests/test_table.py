@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 
 from papermap.layout.furniture import say
-from papermap.layout.table import (ASCENT, BADGE_PAD, CLOSED_MARK, LEADING, OPEN_MARK, PAD, UNKNOWN_MARK, Line,
-                                   TableRow, _columns, _row_cells, _says_more, layout_table)
+from papermap.layout.table import (ADDRESS_COLUMNS, APPROX_MARK, ASCENT, BADGE_PAD, CLOSED_MARK, LEADING, OPEN_MARK,
+                                   PAD, UNKNOWN_MARK, Line, TableRow, _columns, _row_cells, _says_more, layout_table)
 from papermap.layout.text import NO_END, NO_START, break_lines, wrap
 from papermap.model.points import Point
 from papermap.render.pdf import Document, has_glyph, text_width
@@ -141,8 +141,25 @@ def test_rows_come_from_points():
               verified=datetime(2024, 1, 5, 9, 30))
     row = TableRow.from_point(7, p)
     assert (row.number, row.name, row.name_en, row.verified, row.status) == \
-        (7, "大宮湯", "Omiya-yu", "2024-01-05", "closed")
+        (7, "大宮湯", "Omiya-yu", "2024-01-05 09:30", "closed")
     assert TableRow.from_point(1, Point("b", "water", 0, 0)).verified == ""
+    assert TableRow.from_point(1, Point("c", "water", 0, 0, verified=datetime(2024, 1, 5))).verified == "2024-01-05"
+
+
+def test_phone_address_capacity_and_approx_reach_their_cells():
+    p = Point("a", "shelter", 135.7, 35.0, name="本町小学校", contact="075-123-4567", address="本町3丁目5-12",
+              capacity="300", position="geocoded", placed_by="addr tags", precision="building")
+    (chunk,) = layout_table([TableRow.from_point(1, p)], 520.0, 400.0, 700.0, text_width)
+    cells = {col.key: [line.text for line in cell] for col, cell in zip(chunk.columns, chunk.rows[0].cells)}
+    assert cells["phone"] == ["075-123-4567"]
+    assert "本町3丁目5-12" in cells["name"] and f"{APPROX_MARK} 位置は推定 / approx." in cells["name"]
+    assert "収容 300 / capacity 300" in " ".join(cells["hours"])
+    (alone,) = layout_table([TableRow.from_point(1, p)], 520.0, 400.0, 700.0, text_width, columns=ADDRESS_COLUMNS,
+                            sources=("出典 Source: a.csv",))
+    cells = {col.key: [line.text for line in cell] for col, cell in zip(alone.columns, alone.rows[0].cells)}
+    assert cells["address"][0] == "本町3丁目5-12" and "本町3丁目5-12" not in cells["name"]
+    assert [line.text for line in alone.footer] == ["出典 Source: a.csv"]
+    assert alone.height == pytest.approx(alone.header.height + alone.rows[0].height + alone.footer_height)
 
 
 def test_drawn_table_reads_back(tmp_path):
@@ -186,7 +203,8 @@ def _cells_from_scratch(row: TableRow, columns, langs, name_pt: float, body_pt: 
              "status": [(f"{mark} {say(status_key, langs, sep=' ')}", body_pt, row.status == "closed"),
                         (_says_more(row.status_text, f"{mark} {say(status_key, langs, sep=' ')}"), body_pt, False),
                         (row.notes, body_pt, False)],
-             "verified": [(row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}", body_pt, False)]}
+             "verified": [(row.verified or f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}", body_pt, False)],
+             "phone": [(row.phone, body_pt, False)]}
 
     def stacked(stack):
         lines, y = [], PAD

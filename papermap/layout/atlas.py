@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from papermap.layout.addressonly import address_only_sheets, source_lines
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
@@ -17,8 +18,8 @@ from papermap.layout.qr import QrMatrix, qr_payload
 from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat
 from papermap.layout.sheets import IndexLine, IndexSheet, MapSheet, OverviewSheet, Sheet, TableSheets
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
-from papermap.layout.table import (CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow, continued_from,
-                                   layout_table)
+from papermap.layout.table import (APPROX_MARK, CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow,
+                                   continued_from, layout_table)
 from papermap.layout.text import Measure, wrap
 from papermap.layout.viewport import Viewport
 from papermap.settings import MM
@@ -113,11 +114,13 @@ class AtlasFormat(SheetFormat):
         checks both the sample and the real 2018 data leave none out)."""
         content = self._content
         assert content is not None, "lay_out first"
-        yield from sheet_texts(content.info, content.points, content.categories,
+        yield from sheet_texts(content.info, content.points + content.unplaced, content.categories,
                                (lb for a in content.cells for lb in a.labels))
+        yield from content.source_lines.values()
 
     def jobs(self) -> list[Job]:
-        return [self._overview] + [lambda page=page: self._map_page(page) for page in self._pages]
+        address_only = [self._address_only] if self._content.unplaced else []
+        return [self._overview] + [lambda page=page: self._map_page(page) for page in self._pages] + address_only
 
     # -- the sheets -----------------------------------------------------------------------------
     def _overview(self) -> list[Sheet]:
@@ -153,8 +156,16 @@ class AtlasFormat(SheetFormat):
                                     self._footer_legend)
         height = table_height(sheet)
         chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
-                              langs=self.cfg.lang, page_label=str(page.number)) if rows else []
+                              langs=self.cfg.lang, page_label=str(page.number),
+                              sources=source_lines(rows, content.source_lines, self.cfg.lang)) if rows else []
         return [ms, TableSheets(page, chunks)]
+
+    def _address_only(self) -> list[Sheet]:
+        """The points the map data could not place, after the map pages: listed, never dropped."""
+        content = self._content
+        sheets = address_only_sheets(content.unplaced, content.categories, self.sheet, table_height(self.sheet),
+                                     content.measure, self.cfg.lang, content.source_lines)
+        return [sheets] if sheets else []
 
 
 def _inside(xy: np.ndarray, window: Box) -> np.ndarray:
@@ -194,7 +205,8 @@ def lay_out_map_page(page: MapPage, drawn: CellDrawing, pts: list[Point], xy_pt:
     by_key = dict(zip(keys, pts))
     rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
     ms = MapSheet(page, drawn.ops, drawn.labels, symbols, {k: p.category for k, p in by_key.items()},
-                  fit_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang)), qr)
+                  fit_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang)), qr,
+                  frozenset(k for k, p in by_key.items() if p.approximate))
     return ms, rows
 
 
@@ -240,10 +252,10 @@ def sheet_texts(info, points: list[Point], categories: Categories, labels: Itera
     for words in WORDS.values():
         yield from (words[lang] for lang in info.langs)
     yield from ARROWS.values()
-    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + ELLIPSIS + "（）/→–·"
+    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + APPROX_MARK + ELLIPSIS + "（）/→–·:0123456789- "
     yield continued_from("1", info.langs) + continued_from("", info.langs)
     for cat_id in {p.category for p in points}:
         yield from (categories.by_id[cat_id].label(lang) for lang in info.langs)
     for p in points:
-        yield from (p.name, p.name_en, p.hours, p.status_text, p.notes)
+        yield from (p.name, p.name_en, p.hours, p.status_text, p.notes, p.address, p.capacity, p.contact)
     yield from (label.text for label in labels)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -62,6 +62,8 @@ class AtlasContent:
     measure: Measure                                   # text width at a size, in points
     to_lonlat: Callable[[Box], tuple[float, float, float, float]]   # a window as W, S, E, N degrees
     qr_codes: Callable[[list[str]], dict[str, QrMatrix]]            # payloads -> modules, cached
+    unplaced: list[Point] = field(default_factory=list)             # only an address, not found in the map data
+    source_lines: dict[str, str] = field(default_factory=dict)      # Point.source -> "name · licence · as of"
 
 
 @dataclass

@@ -39,6 +39,7 @@ class MapSheet:
     categories_of: dict[str, str]      # placement key -> category id
     legend: list[LegendItem]           # laid out in the footer's legend box
     qr: QrMatrix
+    approx: frozenset[str] = frozenset()   # placement keys of points placed from their address: a dashed ring
 
 
 @dataclass(frozen=True)
@@ -106,4 +107,14 @@ class ListedMapSheet:
     centre: tuple[float, float] | None   # the point a page is around, ringed
 
 
-Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet
+
+
+@dataclass(frozen=True)
+class AddressOnlySheets:
+    """The points that have only an address the map data could not place (layout/addressonly.py):
+    listed, never dropped, a chunk of their table per sheet."""
+
+    chunks: list[TableChunk]
+
+
+Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet | AddressOnlySheets

@@ -26,8 +26,13 @@ OPEN_MARK = "○"
 ELLIPSIS = "…"
 BADGE_PAD = 1.5      # a closed point's status is white on a black badge this much wider each side
 
-# (column key, share of the width left after the No. and symbol columns); _row_cells makes cells in this order
-COLUMNS = (("name", 0.33), ("hours", 0.17), ("status", 0.31), ("verified", 0.19))
+APPROX_MARK = "≈"    # a point placed from its address: here, and as a dashed ring on the map
+
+# (column key, share of the width left after the No. and symbol columns), in print order: what people
+# act on (where, when, whether it is open, whom to call, how fresh that is)
+COLUMNS = (("name", 0.29), ("hours", 0.15), ("status", 0.24), ("phone", 0.17), ("verified", 0.15))
+# the address-only sheet: the address is the whole point of the row
+ADDRESS_COLUMNS = (("name", 0.27), ("address", 0.28), ("status", 0.28), ("phone", 0.17))
 
 
 def continued_from(page_label: str, langs: tuple[str, ...]) -> str:
@@ -38,7 +43,8 @@ def continued_from(page_label: str, langs: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class TableRow:
-    """One relief point as the table shows it. ``verified`` is already formatted ("" = never)."""
+    """One relief point as the table shows it. ``verified`` is already formatted ("" = never);
+    ``approx`` says the point was placed from its address, not its own coordinates."""
 
     number: int
     category: str
@@ -49,11 +55,20 @@ class TableRow:
     notes: str = ""
     verified: str = ""
     name_en: str = ""
+    address: str = ""
+    capacity: str = ""
+    phone: str = ""
+    approx: bool = False
+    source: str = ""
 
     @classmethod
     def from_point(cls, number: int, p: Point, date_format: str = "%Y-%m-%d") -> "TableRow":
-        verified = p.verified.strftime(date_format) if isinstance(p.verified, datetime) else ""
-        return cls(number, p.category, p.name, p.hours, p.status, p.status_text, p.notes, verified, p.name_en)
+        verified = ""
+        if isinstance(p.verified, datetime):   # the hour matters: "checked at 9:00" is not "checked at 21:00"
+            timed = (p.verified.hour, p.verified.minute) != (0, 0)
+            verified = p.verified.strftime(date_format + (" %H:%M" if timed else ""))
+        return cls(number, p.category, p.name, p.hours, p.status, p.status_text, p.notes, verified, p.name_en,
+                   p.address, p.capacity, p.contact, p.approximate, p.source)
 
 
 class Line(NamedTuple):
@@ -71,7 +86,7 @@ Cell = tuple[tuple[Line, ...], float]   # a cell's lines and the height they nee
 
 @dataclass(frozen=True)
 class Column:
-    key: str          # "number", "symbol", "name", "hours", "status", "verified"
+    key: str          # "number", "symbol", or a key of COLUMNS / ADDRESS_COLUMNS
     x: float          # from the table's left edge
     width: float
 
@@ -96,6 +111,8 @@ class TableChunk:
     heading: tuple[Line, ...]     # empty unless continued; baselines from the chunk's top
     heading_height: float
     symbol_pt: float
+    footer: tuple[Line, ...] = ()  # the sources of the rows (name, licence, as of); baselines below the rows
+    footer_height: float = 0.0
 
     @property
     def width(self) -> float:
@@ -106,7 +123,7 @@ class TableChunk:
         """Total height; 0 for a chunk without rows (nothing to draw)."""
         if not self.rows:
             return 0.0
-        return self.heading_height + self.header.height + sum(r.height for r in self.rows)
+        return self.heading_height + self.header.height + sum(r.height for r in self.rows) + self.footer_height
 
 
 def _room(width: float, badge: bool) -> float:
@@ -143,12 +160,12 @@ def _cut(lines: list[Line], width: float, max_h: float, measure: Measure) -> Cel
 
 
 def _columns(rows: list[TableRow], width: float, measure: Measure, name_pt: float,
-             symbol_pt: float) -> tuple[Column, ...]:
+             symbol_pt: float, shares: tuple[tuple[str, float], ...] = COLUMNS) -> tuple[Column, ...]:
     no_w = max(measure("No.", name_pt), max(measure(str(r.number), name_pt) for r in rows)) + 2 * PAD
     sym_w = symbol_pt + 2 * PAD
     rest = width - no_w - sym_w
     cols, x = [Column("number", 0.0, no_w), Column("symbol", no_w, sym_w)], no_w + sym_w
-    for key, share in COLUMNS:
+    for key, share in shares:
         cols.append(Column(key, x, rest * share))
         x += rest * share
     narrow = [c.key for c in cols[2:] if c.width - 2 * PAD < 4 * name_pt]
@@ -167,23 +184,35 @@ def _row_cells(columns: tuple[Column, ...], langs: tuple[str, ...], name_pt: flo
     marks = {"open": OPEN_MARK, "closed": CLOSED_MARK, "unknown": UNKNOWN_MARK}
     statuses = {key: (f"{mark} {say(key, langs, sep=' ')}", body_pt, key == "closed") for key, mark in marks.items()}
     unverified = f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}"
+    approx = (f"{APPROX_MARK} {say('approx', langs)}", body_pt, False)
+    keys = {col.key for col in columns}
 
     def lay(key: str, *paragraphs: Para) -> Cell:
         return _cell(paragraphs, inner[key], max_h, measure)
 
+    def name(row: TableRow) -> Cell:
+        # the address goes under the name unless it has its own column
+        address = "" if "address" in keys else row.address
+        return _name(row.name, row.name_en, address, row.approx)
+
     @cache
-    def name(ja: str, en: str) -> Cell:
+    def _name(ja: str, en: str, address: str, placed_from_address: bool) -> Cell:
         names: list[str] = []       # one per language, each in its own script if the point has it
         for lang in langs:
             pick = (ja or en) if lang == "ja" else (en or ja) if lang == "en" else ja
             if pick and pick not in names:
                 names.append(pick)
         first, *more = names or [""]
-        return lay("name", (first, name_pt, False), *((n, body_pt, False) for n in more))
+        return lay("name", (first, name_pt, False), *((n, body_pt, False) for n in more), (address, body_pt, False),
+                   *((approx,) if placed_from_address else ()))
 
     @cache
-    def hours(text: str) -> Cell:
-        return lay("hours", (text, body_pt, False))
+    def hours(text: str, capacity: str) -> Cell:
+        return lay("hours", (text, body_pt, False), (capacity and say("capacity", langs, n=capacity), body_pt, False))
+
+    @cache
+    def plain(key: str, text: str, placed_from_address: bool = False) -> Cell:
+        return lay(key, (text, body_pt, False), *((approx,) if placed_from_address else ()))
 
     @cache
     def status(key: str, text: str, notes: str) -> Cell:
@@ -204,10 +233,18 @@ def _row_cells(columns: tuple[Column, ...], langs: tuple[str, ...], name_pt: flo
             return (Line(text, name_pt, number_baseline),), number_h
         return _cell(((text, name_pt, False),), number_w, max_h, measure)
 
+    makers: dict[str, Callable[[TableRow], Cell]] = {
+        "number": lambda row: number(row.number), "symbol": lambda row: symbol, "name": name,
+        "hours": lambda row: hours(row.hours, row.capacity),
+        "status": lambda row: status(row.status, row.status_text, row.notes),
+        "phone": lambda row: plain("phone", row.phone),
+        "address": lambda row: plain("address", row.address),
+        "verified": lambda row: verified(row.verified)}
+    order = [makers[col.key] for col in columns]
+
     def cells(row: TableRow) -> tuple[Cell, ...]:
-        """In the order of ``_columns``."""
-        return (number(row.number), symbol, name(row.name, row.name_en), hours(row.hours),
-                status(row.status, row.status_text, row.notes), verified(row.verified))
+        """In the order of ``columns``."""
+        return tuple(make(row) for make in order)
     return cells
 
 
@@ -226,13 +263,15 @@ def _lay_row(cells: tuple[Cell, ...], min_h: float, row: TableRow | None, shaded
 def layout_table(rows: list[TableRow], width_pt: float, first_height_pt: float, next_height_pt: float,
                  measure: Measure, name_pt: float = 9.0, body_pt: float = 7.5,
                  langs: tuple[str, ...] = ("ja", "en"), page_label: str = "",
-                 symbol_pt: float = SYMBOL_PT) -> list[TableChunk]:
+                 symbol_pt: float = SYMBOL_PT, columns: tuple[tuple[str, float], ...] = COLUMNS,
+                 sources: tuple[str, ...] = ()) -> list[TableChunk]:
     """Rows (sorted by number) wrapped into their columns and cut into chunks.
 
     Chunk 0 fills ``first_height_pt`` (under the map); it has no rows when not even one fits
     there. Every later chunk fills ``next_height_pt``, opens with a "continued from map page
     ``page_label``" line and repeats the header. A row too tall for a whole page is cut, ending
-    in "…". No text is smaller than 7 pt. Raises ValueError for sizes under 7 pt or a table too
+    in "…". Each chunk ends with ``sources``, a line per source of its rows (name, licence, as of).
+    No text is smaller than 7 pt. Raises ValueError for sizes under 7 pt or a table too
     narrow for its columns.
     """
     if min(name_pt, body_pt) < MIN_FONT_PT:
@@ -240,14 +279,16 @@ def layout_table(rows: list[TableRow], width_pt: float, first_height_pt: float, 
     if not rows:
         return []
     rows = sorted(rows, key=lambda r: r.number)
-    columns = _columns(rows, width_pt, measure, name_pt, symbol_pt)
+    shares, columns = columns, _columns(rows, width_pt, measure, name_pt, symbol_pt, columns)
     heading_lines, heading_h = _cell(((continued_from(page_label, langs), body_pt, False),), width_pt - 2 * PAD,
                                      math.inf, measure)
     header_texts = {"number": (("No.", body_pt, False),), "symbol": ()}
-    header_texts |= {key: ((say(key, langs), body_pt, False),) for key, _ in COLUMNS}
+    header_texts |= {key: ((say(key, langs), body_pt, False),) for key, _ in shares}
     header = _lay_row(tuple(_cell(header_texts[col.key], col.width - 2 * PAD, next_height_pt, measure)
                             for col in columns), 0.0, None, True)
-    room = next_height_pt - heading_h - header.height
+    footer, footer_h = _cell(tuple((line, body_pt, False) for line in sources), width_pt - 2 * PAD, math.inf, measure) \
+        if sources else ((), 0.0)
+    room = next_height_pt - heading_h - header.height - footer_h
     if room < symbol_pt + 2 * PAD:
         raise ValueError(f"continuation pages {next_height_pt:.0f} pt high leave no room for a row")
     cells = _row_cells(columns, langs, name_pt, body_pt, room, measure)
@@ -255,18 +296,20 @@ def layout_table(rows: list[TableRow], width_pt: float, first_height_pt: float, 
 
     chunks: list[TableChunk] = []
     current: list[LaidRow] = []
-    space = first_height_pt - header.height
+    space = first_height_pt - header.height - footer_h
     for row in laid:
         if row.height > space and (current or not chunks):
-            chunks.append(_chunk(columns, header, current, bool(chunks), heading_lines, heading_h, symbol_pt))
+            chunks.append(_chunk(columns, header, current, bool(chunks), heading_lines, heading_h, symbol_pt,
+                                 footer, footer_h))
             current, space = [], room
         current.append(row)
         space -= row.height
-    chunks.append(_chunk(columns, header, current, bool(chunks), heading_lines, heading_h, symbol_pt))
+    chunks.append(_chunk(columns, header, current, bool(chunks), heading_lines, heading_h, symbol_pt, footer, footer_h))
     return chunks
 
 
 def _chunk(columns: tuple[Column, ...], header: LaidRow, rows: list[LaidRow], continued: bool,
-           heading: tuple[Line, ...], heading_h: float, symbol_pt: float) -> TableChunk:
-    return TableChunk(columns, header, tuple(rows), continued,
-                      heading if continued else (), heading_h if continued else 0.0, symbol_pt)
+           heading: tuple[Line, ...], heading_h: float, symbol_pt: float, footer: tuple[Line, ...] = (),
+           footer_h: float = 0.0) -> TableChunk:
+    return TableChunk(columns, header, tuple(rows), continued, heading if continued else (),
+                      heading_h if continued else 0.0, symbol_pt, footer if rows else (), footer_h if rows else 0.0)

@@ -10,7 +10,9 @@ from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.legend import LegendItem
 from papermap.layout.qr import QrMatrix
-from papermap.layout.sheets import IndexSheet, ListedMapSheet, MapSheet, OverviewSheet, Sheet, SheetText, TableSheets
+from papermap.layout.sheets import (AddressOnlySheets, IndexSheet, ListedMapSheet, MapSheet, OverviewSheet, Sheet,
+                                   SheetText, TableSheets)
+from papermap.layout.addressonly import HEADING_PT
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
@@ -76,6 +78,7 @@ def _map_marks(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     size = SYMBOL_MM * MM
     draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
                        for p in ms.symbols if not p.shared], style.mono)
+    _approx_rings(doc, [(p.x, p.y) for p in ms.symbols if p.key in ms.approx and not p.shared], size)
 
 
 def draw_listed_map_sheet(doc: Document, paper: Stationery, ls: ListedMapSheet) -> None:
@@ -115,6 +118,22 @@ def _table_symbols(paper: Stationery) -> Callable[[Document, list[tuple[TableRow
     return symbols
 
 
+def _approx_rings(doc: Document, centres: list[tuple[float, float]], size: float) -> None:
+    """A dashed black ring around the symbol of a point placed from its address ("≈ approx." in the
+    table): dashes survive mono and photocopies, where a colour would not."""
+    if not centres:
+        return
+    doc.save_state()
+    doc.stroke(BLACK)
+    doc.line_width(0.9)
+    doc.literal("[2.2 1.6] 0 d")
+    ring = doc.path()
+    for x, y in centres:
+        ring.circle(x, y, size * 0.78)
+    doc.draw_path(ring)
+    doc.restore_state()
+
+
 def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> None:
     """The point table of one map page, continued over as many sheets as it needs."""
     sheet = paper.sheet
@@ -139,6 +158,24 @@ def _list_furniture(doc: Document, name: str, sheet: SheetLayout, info: SheetTex
     draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, say("points_on_page", info.langs, n=number))
     draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
     doc.end_form()
+
+
+def draw_address_only(doc: Document, paper: Stationery, sheets: AddressOnlySheets) -> None:
+    """The points that have only an address the map data could not place, a chunk per sheet."""
+    sheet, categories, mono, info = paper.sheet, paper.categories, paper.style.mono, paper.info
+    body = sheet.printable
+    top = (sheet.header.y - 2) * MM
+
+    def symbols(d: Document, placed: list[tuple[TableRow, float, float]], size: float) -> None:
+        draw_symbols(d, [_mark(categories, row.category, x, y, size) for row, x, y in placed], mono)
+
+    for chunk in sheets.chunks:
+        draw.draw_header(doc, sheet, info, "", "list")
+        draw.draw_heading(doc, body.x * MM, top - 4, say("address_only", info.langs))
+        doc.text(body.x * MM, top - 4 - HEADING_PT * 1.6, say("address_only_note", info.langs), 8.0)
+        draw_table(doc, chunk, body.x * MM, top - 10 - 2 * HEADING_PT, symbols)
+        draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+        doc.end_sheet()
 
 
 def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> None:
@@ -180,4 +217,5 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
 DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
     MapSheet: draw_map_sheet, TableSheets: draw_table_sheets,
     OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet, ListedMapSheet: draw_listed_map_sheet,
+    AddressOnlySheets: draw_address_only,
 }

@@ -36,6 +36,8 @@ def draw_table(doc: Document, chunk: TableChunk, x_pt: float, y_top_pt: float, s
     grounds = {HEADER_GREY: doc.path(), CLOSED_GREY: doc.path()}
     badges: list[tuple[str, float, float]] = []   # (form, x, y): drawn over the grounds
     texts = [Run(x_pt + PAD, y_top_pt - line.baseline, line.text, line.size) for line in chunk.heading]
+    footer_top = y_top_pt - chunk.height + chunk.footer_height   # the sources' lines, under the grid
+    texts += [Run(x_pt + PAD, footer_top - line.baseline, line.text, line.size) for line in chunk.footer]
     for laid, row_top in rows:
         if laid.shaded:
             grounds[HEADER_GREY if laid.row is None else CLOSED_GREY].rect(

@@ -12,7 +12,7 @@ from papermap.model.points import ReadResult
 from papermap.sources.points import points_from_osm, read_points
 
 
-def _source_specs(cfg: Config) -> list[dict]:
+def source_specs(cfg: Config) -> list[dict]:
     specs = [{"path": str(p)} for p in cfg.points]
     specs += list(cfg.sources)
     for spec in specs:
@@ -25,7 +25,7 @@ def read_sources(cfg: Config, categories: Categories) -> tuple[ReadResult, list[
     """The points and problems of every file and URL source, what was read (for the sheets' source
     line) and the warnings on the way (a URL served from an old copy); bad rows never stop the rest."""
     combined, sources, warnings = ReadResult(), [], []
-    for spec in _source_specs(cfg):
+    for spec in source_specs(cfg):
         path = Path(spec["path"]) if "path" in spec else _fetched(spec["url"], cfg, warnings.append)
         result = read_points(path, categories, spec.get("category_map"))
         if "url" in spec:
@@ -51,6 +51,7 @@ def load_relief(cfg: Config, categories: Categories, pois: list, warn: Callable[
             out.sources.append("OpenStreetMap")
     out.points = merge_duplicates(combined.points)
     out.problems = combined.problems
+    out.unplaced = combined.unplaced
     return out
 
 

@@ -24,6 +24,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
               "memo", "comment"),
     "description": ("description", "説明", "内容", "desc"),
     "contact": ("連絡先", "施設連絡先", "電話番号", "電話", "tel", "phone", "contact", "contact:phone"),
+    "address": ("住所", "所在地", "所在地_連結表記", "address", "addr:full", "addr"),
+    "capacity": ("収容人数", "想定収容人数", "収容人員", "収容可能人数", "定員", "capacity"),
     "verified": ("確認日時", "確認日", "verified", "last_verified", "更新日時", "更新日", "updated", "updated_at",
                  "タイムスタンプ", "timestamp"),
 }

@@ -121,6 +121,9 @@ def _placemark(pm: Element, n: int, folders: list[str], builder: PointBuilder) -
                 record[data.get("name", "")] = _text(data)
     fields, extra = split_record(record)
     fields["name"] = name
+    address = _text(_child(pm, "address"))   # KML's own <address>, which My Maps writes for an address-only place
+    if address and not fields.get("address"):
+        fields["address"] = address
     description = _text(_child(pm, "description"))
     # My Maps repeats ExtendedData as "key: value<br>…" in the description: keep the fields, not the copy
     if description and not (record and html_to_text(description).startswith(f"{next(iter(record))}:")):

@@ -51,6 +51,7 @@ class PointBuilder:
         self._stem = Path(self.file).stem
         self._unmatched: list[str] = []
         self._empty: list[str] = []
+        self._address_only: list[str] = []
         self._resolved: dict[str, str | None] = {}  # a file repeats its few category words on every row
         self._records = 0
 
@@ -70,11 +71,18 @@ class PointBuilder:
         if rec.is_empty():
             self._empty.append(rec.where)
             return
-        coords = self._coordinates(rec)
-        if coords is None:
-            return
-        lon, lat = coords
         f = rec.fields
+        address = tidy(f.get("address", ""))
+        address_only = (bool(address) and _blank(rec.lat if rec.lat is not None else f.get("lat"))
+                        and _blank(rec.lon if rec.lon is not None else f.get("lon")))
+        if address_only:
+            lon = lat = math.nan   # placed later from the OSM extract (model/geocode.py), or listed as address only
+            self._address_only.append(rec.where)
+        else:
+            coords = self._coordinates(rec)
+            if coords is None:
+                return
+            lon, lat = coords
         raw_name = tidy(unescape(f.get("name", "")))
         _, name = self.categories.split_prefix(raw_name)
         name, name_hours, name_status, name_notes = split_name(name)
@@ -84,7 +92,7 @@ class PointBuilder:
         category = self._category(rec, raw_name, description or notes)
         source_id = f.get("id", "").strip() or rec.fallback_id
         verified = self._verified(rec)
-        self.result.points.append(Point(
+        (self.result.unplaced if address_only else self.result.points).append(Point(
             id=self._unique_id(rec, source_id),
             category=category,
             lon=lon,
@@ -100,6 +108,9 @@ class PointBuilder:
             source_id=source_id,
             verified=verified,
             extra=dict(rec.extra),
+            address=address,
+            capacity=tidy(f.get("capacity", "")),
+            **({"position": "unplaced", "placed_by": "", "precision": ""} if address_only else {}),
         ))
 
     def finish(self) -> ReadResult:
@@ -107,6 +118,11 @@ class PointBuilder:
         if self._unmatched:
             self.problem(self._unmatched[0], "category",
                          f"{len(self._unmatched)} point(s) match no category (first one here): shown as {OTHER!r}",
+                         fatal=False)
+        if self._address_only:
+            self.problem(self._address_only[0], "lat",
+                         f"{len(self._address_only)} point(s) have an address but no coordinates (first one here): "
+                         "build places them from the OSM extract, or lists them on the address-only sheet",
                          fatal=False)
         if self._empty:
             self.problem(self._empty[0], "row", f"{len(self._empty)} empty row(s) with no name or coordinates skipped",
@@ -195,6 +211,11 @@ def _hours_and_status(hours_field: str, status_field: str, name_hours: str, name
         hours, status_field = normalise_hours(status_field), ""  # "営業: 15:00~21:00" is hours
     status_text = ", ".join(filter(None, (status_field, name_status)))
     return hours or name_hours, status_text, parse_status(status_text)
+
+
+def _blank(value: object) -> bool:
+    """A coordinate cell left empty (absent, None or only spaces)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _number(value: object) -> float | str | None:
