@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -310,7 +312,14 @@ def make_app(state: ServeState) -> Starlette:
         return JSONResponse({"ok": True, "map": state.overview is not None,
                              "worker": bool(worker and worker.is_alive())})
 
-    app = Starlette(routes=[
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["content-security-policy"] = CSP
+        response.headers["x-content-type-options"] = "nosniff"
+        response.headers["referrer-policy"] = "same-origin"
+        return response
+
+    return Starlette(middleware=[Middleware(BaseHTTPMiddleware, dispatch=headers)], routes=[
         Route("/", index),
         Route("/contribute", contribute),
         Route("/join", join),
@@ -333,13 +342,3 @@ def make_app(state: ServeState) -> Starlette:
         Route("/api/points.geojson", export_geojson),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ])
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["content-security-policy"] = CSP
-        response.headers["x-content-type-options"] = "nosniff"
-        response.headers["referrer-policy"] = "same-origin"
-        return response
-
-    return app
