@@ -307,6 +307,13 @@ def make_app(state: ServeState) -> Starlette:
         return Response(json.dumps(state.store.to_geojson(), ensure_ascii=False), media_type="application/geo+json",
                         headers={"content-disposition": 'attachment; filename="contributed-points.geojson"'})
 
+    async def font(request: Request) -> Response:
+        """IPAexGothic, the font the PDFs embed, as the pages' web font: no tofu on a machine
+        without Japanese fonts, and no font download from the internet."""
+        from papermap.render.fonts import font_path
+
+        return FileResponse(font_path(), media_type="font/ttf", headers={"cache-control": "max-age=86400"})
+
     async def health(request: Request) -> Response:
         worker = state.builder._worker if state.builder else None
         return JSONResponse({"ok": True, "map": state.overview is not None,
@@ -325,6 +332,7 @@ def make_app(state: ServeState) -> Starlette:
         Route("/join", join),
         Route("/join-sheet", join_sheet),
         Route("/api/health", health),
+        Route("/api/font.ttf", font),
         Route("/api/info", info),
         Route("/api/map.png", overview_png),
         Route("/api/places", places),

@@ -113,7 +113,9 @@ def run_job(job: dict, events: Any) -> None:
         events.put((job_id, "done", {
             "pages": [{"number": p.number, "bbox": p.bbox} for p in report.pages],
             "sheets": len(sheets), "points": report.points, "placed": report.placed,
-            "outside": report.outside, "warnings": report.warnings, "pdf_seconds": pdf_seconds}))
+            "outside": report.outside, "pdf_seconds": pdf_seconds,
+            # the job's folder is the server's business: the page names files as they were uploaded
+            "warnings": [w.replace(f"{folder}{os.sep}", "") for w in report.warnings]}))
     except PapermapError as exc:
         events.put((job_id, "failed", {"error": str(exc)}))
     except Exception as exc:  # noqa: BLE001 - any bug in a build fails that build, never the worker

@@ -91,12 +91,14 @@ def build_file(upload: Upload, category: str, folder: Path, index: int, categori
     safe = re.sub(r"[^\w.-]+", "_", upload.name).lstrip(".") or "points"
     data = upload.stored.read_bytes()
     if category == AUTO:
-        path = folder / f"{index}-{safe}"
+        path = folder / safe if not (folder / safe).exists() else folder / f"{index}-{safe}"
         path.write_bytes(data)
         return path
     if category not in categories.by_id:
         raise InputError(f"unknown category {category!r}", file=upload.name, field="category")
     points = read_upload(upload.name, data, categories).points
-    path = folder / f"{index}-{Path(safe).stem}.csv"
+    path = folder / f"{Path(safe).stem}.csv"
+    if path.exists():
+        path = folder / f"{index}-{Path(safe).stem}.csv"
     path.write_text(write_csv(point_row(p) | {"category": category} for p in points), encoding="utf-8")
     return path

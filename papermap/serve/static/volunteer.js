@@ -43,6 +43,8 @@ function refreshGrid(map) {
         style: {color: "#1750c4", weight: 2, dashArray: "6 4", fillOpacity: 0.04},
         onEachFeature: (f, layer) => layer.bindTooltip(String(f.properties.page), {permanent: true, direction: "center", className: "page-number"}),
       }).addTo(map);
+      document.getElementById("map-box").dataset.pages = grid.features.length;
+      areaText();
       document.getElementById("area-text").textContent += ` — 最大 ${grid.features.length} ページ / up to ${grid.features.length} pages`;
     } catch (err) {
       document.getElementById("area-text").textContent = err.message;
