@@ -83,6 +83,7 @@ def test_volunteer_builds_an_atlas_with_an_uploaded_file(browser, server, tmp_pa
         lines = page.locator(".upload .lines li").all_text_contents()
         assert len(lines) == 1 and re.match(r"給水所\.csv:5:lat(itude)?: ", lines[0]), lines
         page.fill("#opt-title", "避難所マップ Browser test")
+        page.evaluate("document.fonts.ready")
         page.screenshot(path=str(DOCS / "serve-volunteer.png"))
         # build: progress, then previews and the PDF
         page.click("#build")
@@ -121,7 +122,7 @@ def test_contributor_adds_a_point_on_a_phone_and_it_is_in_the_next_build(browser
         page.fill('#add [name="hours"]', "10:00-20:00")
         page.check('#add [name="status"][value="open"]', force=True)
         page.fill('#add [name="who"]', "さくら")
-        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate("document.fonts.ready.then(() => window.scrollTo(0, 0))")
         page.screenshot(path=str(DOCS / "serve-phone-add.png"), full_page=True)
         page.click("#save")
         page.wait_for_selector("#add-msg.ok")

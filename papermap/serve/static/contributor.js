@@ -36,9 +36,9 @@ async function loadPoints() {
     const history = el("div", {});
     list.append(el("li", {class: "point status-" + p.status},
       el("p", {class: "point-name"}, `${p.name || "（名前なし / no name）"} — ${categoryLabel(info, p.category)}`),
-      el("p", {}, `${STATUS[p.status]}${p.hours ? " · " + p.hours : ""}${p.verified ? " · ✔ " + p.verified.slice(0, 16).replace("T", " ") : ""}`),
+      el("p", {}, `${STATUS[p.status]}${p.hours ? " · " + p.hours : ""}${p.verified ? " · 確認 " + p.verified.slice(0, 16).replace("T", " ") : ""}`),
       el("div", {class: "row"},
-        el("button", {onclick: () => mark(f.id, {verified: true})}, "✔ 確認した / verified"),
+        el("button", {onclick: () => mark(f.id, {verified: true})}, "○ 確認した / verified"),
         el("button", {onclick: () => mark(f.id, {status: "open"})}, "営業中 / open"),
         el("button", {onclick: () => mark(f.id, {status: "closed"})}, "閉鎖 / closed"),
         el("button", {class: "secondary", onclick: () => showHistory(f.id, history)}, "履歴 / history")),

@@ -127,7 +127,7 @@ function showUpload(up) {
     ...state.info.categories.map(c => el("option", {value: c.id}, `すべて ${c.ja} / all ${c.en}`)));
   select.addEventListener("change", () => { up.category = select.value; });
   up.category = "auto";
-  const ok = up.unusable ? "⚠" : "✔";
+  const ok = up.unusable ? "！" : "○";
   const card = el("div", {class: "upload" + (up.unusable ? " has-errors" : "")},
     el("p", {class: "upload-name"}, `${ok} ${up.name}: ${up.points} 地点 / points, ${up.unusable} 使えない行 / unusable`),
     el("label", {}, "種別 / Category ", select),
