@@ -28,9 +28,10 @@ function optionValues() {
   return values;
 }
 
-let gridTimer = null;
+let gridTimer = null, gridAsked = 0;
 function refreshGrid(map) {
   clearTimeout(gridTimer);
+  const asked = ++gridAsked;   // only the answer to the latest question is drawn
   gridTimer = setTimeout(async () => {
     const bbox = state.bbox || (state.info.map && state.info.map.extent);
     if (!bbox) return;
@@ -38,6 +39,7 @@ function refreshGrid(map) {
     const q = new URLSearchParams({bbox: bbox.join(","), paper: o.paper, orientation: o.orientation, scale: o.scale});
     try {
       const grid = await api("/api/grid?" + q);
+      if (asked !== gridAsked) return;
       if (state.gridLayer) state.gridLayer.remove();
       state.gridLayer = L.geoJSON(grid, {
         style: {color: "#1750c4", weight: 2, dashArray: "6 4", fillOpacity: 0.04},
