@@ -20,6 +20,7 @@ demo: $(STAMP)
 	@echo "wrote out/demo.pdf"
 
 test: $(STAMP)
+	@sh scripts/ensure-chromium.sh   # Debian's chromium for tests/test_serve_browser.py (skips if it cannot)
 	$(BIN)/python -m pytest -q
 
 # every reader and the config fed FUZZ_CASES mutated inputs each (see tests/fuzz/run.py)

@@ -53,7 +53,7 @@ CATEGORIES = (("water", "給水所"), ("bath", "入浴施設"), ("laundry", "洗
 POINTS_HEADER = ("id", "category", "name", "lat", "lon", "hours", "status")
 CASES = ("peers-job", "peers-job-5000", "peers-job-2500", "points-10", "points-1000", "points-10000",
          "points-address-1000",
-         "refresh", "realdata", "empty-sea")
+         "refresh", "serve-refresh", "realdata", "empty-sea")
 FLAGS_OF_INTEREST = ("--points", "--no-osm-points", "--cache-dir", "--jobs")
 
 BBox = tuple[float, float, float, float]
@@ -388,6 +388,57 @@ class Bench:
         return [self.finish(cold, pdf_a), self.finish(warm, pdf_b)]
 
 
+# One warm `papermap serve` build path (papermap.serve.builder: its worker process) in one
+# process: the first build (points A) warms it, then the refresh (points B) is timed from submit
+# to the PDF written; previews are timed apart. Prints JSON on stdout.
+SERVE_REFRESH = """
+import json, sys, time
+from pathlib import Path
+from papermap.api import Config
+from papermap.serve.builder import Builder
+osm, bbox, a, b, jobs_dir, cache = sys.argv[1:7]
+bbox = tuple(float(v) for v in bbox.split(","))
+builder = Builder(Path(jobs_dir))
+try:
+    def build(points):
+        cfg = Config(osm=osm, bbox=bbox, scale=10000, paper="A4", orientation="portrait",
+                     title="papermap bench", points=[points], cache_dir=cache)
+        t0 = time.perf_counter()
+        job = builder.wait(builder.submit(cfg).id)
+        if job.state != "done":
+            raise SystemExit(job.error)
+        return job.pdf_seconds, time.perf_counter() - t0, job.pdf
+    first = build(a)
+    pdf_s, total_s, pdf = build(b)
+    print(json.dumps({"first": first[1], "pdf_s": pdf_s, "with_previews_s": total_s, "pdf": str(pdf)}))
+finally:
+    builder.stop()
+"""
+
+
+def serve_refresh(bench: "Bench", job_a: Job, job_b: Job) -> list[CaseResult]:
+    """A points refresh through the server's warm build path, and a cold CLI build of the same
+    atlas (points B, empty cache) to compare it with."""
+    cold = bench.case("serve-refresh-cold", "cold CLI build of the serve-refresh atlas (points B)", job_b)
+    warm = CaseResult("serve-refresh", "papermap serve: points B rebuilt in the warm worker after points A")
+    for i in range(bench.runs):
+        progress(f"serve-refresh run {i + 1}/{bench.runs}")
+        folder = bench.out / "serve-refresh" / f"run-{i}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        (folder / "cache").mkdir()
+        p = subprocess.run([sys.executable, "-c", SERVE_REFRESH, str(job_a.osm), bbox_arg(job_a.bbox),
+                            str(job_a.points[0]), str(job_b.points[0]), str(folder / "jobs"), str(folder / "cache")],
+                           capture_output=True, text=True, cwd=REPO, timeout=bench.timeout)
+        if p.returncode != 0:
+            warm.error = f"exit {p.returncode}: {p.stderr.strip()[-800:]}"
+            return [cold, warm]
+        got = json.loads(p.stdout.strip().splitlines()[-1])
+        warm.runs.append(Run(got["pdf_s"], None, 0, "", None))
+        progress(f"serve-refresh: PDF {got['pdf_s']:.3f} s, with sheet previews {got['with_previews_s']:.3f} s")
+    return [cold, bench.finish(warm, Path(got["pdf"]))]
+
+
 FLOOR_IMPORTS = "import papermap.pipeline, papermap.cli.build, pyproj, reportlab.pdfgen.canvas"
 
 
@@ -451,6 +502,9 @@ def run_cases(bench: Bench, only: set[str]) -> list[CaseResult]:
                                      Job(MONACO, MONACO_BBOX, 10000, (points_file(1000, 2),)))
         else:
             results.append(CaseResult("refresh", "daily refresh with changed points", skipped=no_points))
+    if "serve-refresh" in only:
+        results += serve_refresh(bench, Job(MONACO, MONACO_BBOX, 10000, (points_file(1000, 1),)),
+                                 Job(MONACO, MONACO_BBOX, 10000, (points_file(1000, 2),)))
     if "realdata" in only:
         extract = largest_extract()
         if extract is None:
@@ -577,6 +631,9 @@ def targets(results: list[CaseResult], peers: dict[str, dict] | None) -> str:
     add(f"empty page: smallest map page ({where}), standalone PDF (font subset included)",
         float(empty.min_map_page_bytes) if empty and empty.min_map_page_bytes else None, 10240, "B")
     add("refresh wall / first build wall", ratio(warm.wall, cold.wall) if cold and warm else None, 0.3)
+    served, served_cold = find(results, "serve-refresh"), find(results, "serve-refresh-cold")
+    add("serve refresh (warm worker, to the PDF) / cold CLI build of the same atlas",
+        ratio(served.wall, served_cold.wall) if served and served_cold else None, 0.15)
     add("10,000 points wall / 10 points wall", ratio(p10k.wall, p10.wall) if p10 and p10k else None, 2.0,
         strict=True)
     add("flat per page: draw s/map page 1:2,500 / 1:10,000",

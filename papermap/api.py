@@ -124,6 +124,13 @@ def _matches(value: Any, hint: Any) -> bool:
     return hint is Any or isinstance(value, origin or hint)
 
 
+def settings_of(config: _config.Config) -> dict[str, Any]:
+    """The settings a config holds, as the keywords :func:`build` and :class:`Config` take (not
+    what ``load_config`` notes for itself, such as the file it was read from)."""
+    names = typing.get_type_hints(Settings)
+    return {f.name: getattr(config, f.name) for f in fields(config) if f.name in names}
+
+
 def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """``settings`` without the ones left at None, each checked against :class:`Settings`.
 
@@ -272,8 +279,7 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
     from papermap.pipeline import build_atlas
 
     if isinstance(config, _config.Config):   # checked again: a bare papermap.config.Config is not
-        cfg = Config(**{f.name: getattr(config, f.name) for f in fields(config) if f.name != "config_file"}
-                     | settings)
+        cfg = Config(**settings_of(config) | settings)
         cfg.config_file = config.config_file   # where it was read from, so it is never written over
     elif config is None or isinstance(config, (str, os.PathLike)):
         cfg = Config(config, **settings)

@@ -10,7 +10,7 @@ from papermap import __version__
 from papermap.errors import PapermapError
 
 # one module per subcommand, each with register(subparsers) -> parser whose defaults carry run(args)
-SUBCOMMANDS = ["build", "check", "template", "fetch"]
+SUBCOMMANDS = ["build", "check", "template", "fetch", "serve"]
 
 EXIT_STATUS = """\
 exit status:
