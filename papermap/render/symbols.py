@@ -150,7 +150,11 @@ def draw_symbols(c: Canvas, marks: Sequence[Mark], mono: bool) -> None:
 
 def draw_symbol(c: Canvas, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
                 mono_fill: str, number: int | None, mono: bool) -> None:
-    """One symbol: ``draw_symbols`` for a single mark."""
+    """One symbol: ``draw_symbols`` for a single mark; a line or area kind's sample for a legend
+    entry of shape "overlay:KIND" (render/overlays.py)."""
+    if shape.startswith("overlay:"):
+        from papermap.render.overlays import draw_sample
+        return draw_sample(c, shape, x, y, size_pt, mono)
     draw_symbols(c, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
 
 
