@@ -9,6 +9,7 @@ from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.grid import MapPage
 from papermap.layout.legend import LegendEntry
+from papermap.layout.overlays import PageOverlays
 from papermap.layout.qr import QrMatrix
 from papermap.layout.symbols import SymbolPlacement
 from papermap.layout.table import TableChunk, TableRow
@@ -18,6 +19,7 @@ from papermap.render import forms
 from papermap.render import sheet as draw
 from papermap.render.artcache import CellArt
 from papermap.render.legend import draw_legend
+from papermap.render.overlays import draw_overlay_tags, draw_overlays
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.render.symbols import Mark, draw_leaders, draw_symbol, draw_symbols
 from papermap.render.table import draw_table
@@ -34,6 +36,7 @@ class MapSheet:
     categories_of: dict[str, str]      # placement key -> category id
     legend: list[LegendEntry]
     qr: QrMatrix
+    overlays: PageOverlays = PageOverlays()   # lines and areas (layout/overlays.py)
 
 
 def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, number: int | None = None) -> Mark:
@@ -58,7 +61,9 @@ def draw_map_sheet(c: Canvas, sheet: SheetLayout, style: Style, ms: MapSheet, ca
                    info: draw.SheetText) -> None:
     mono = style.name == "mono"
     draw.draw_ops(c, ms.art.ops)
+    draw_overlays(c, ms.overlays, sheet.map, mono)
     draw.draw_labels(c, ms.art.labels, style["labels"])
+    draw_overlay_tags(c, ms.overlays)
     draw_leaders(c, ms.symbols)
     size = _symbol_pt()
     draw_symbols(c, [_mark(categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
