@@ -390,7 +390,11 @@ def listing_chunks(rows: Sequence[Row], kinds: OverlayKinds, sheet: SheetLayout,
 
 def overlay_texts(overlays: Iterable[Overlay], kinds: OverlayKinds, langs: Sequence[str]) -> Iterator[str]:
     """Every text the overlays may put on paper (to reserve its glyphs before pages are drawn
-    apart): names, notes, times, kinds, the listing's words and the labels' letters."""
+    apart): names, notes, times, kinds, the listing's words and the labels' letters; none
+    without overlays, so a build without them embeds no glyph more."""
+    overlays = list(overlays)
+    if not overlays:
+        return
     for o in overlays:
         yield from (o.name, o.notes, o.as_of)
     for k in kinds:
