@@ -17,10 +17,13 @@ from papermap.errors import InputError
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.legend import legend_layout
+from papermap.layout.overlays import (OverlayLayer, around, lay_out_overlays, legend_rows, listing_chunks,
+                                      outside_warnings, overlay_texts, project_overlays)
 from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
 from papermap.layout.labels import Label, place_labels
 from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
+from papermap.model.overlays import OverlayKinds, load_overlay_kinds
 from papermap.model.points import Point
 from papermap.model.style import Style, load_style
 from papermap.output.atomic import atomic_path
@@ -35,8 +38,10 @@ from papermap.render.fonts import register, text_width
 from papermap.render.pages import (MapSheet, draw_index_sheet, draw_map_sheet, draw_overview_sheet,
                                    draw_table_sheets)
 from papermap.render.mapops import page_ops
+from papermap.render.overlays import draw_overlay_sheets, overlay_ops
 from papermap.render.text import reserve
 from papermap.settings import MM
+from papermap.sources.overlays import load_overlays
 from papermap.sources.relief import load_relief, read_sources
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
@@ -176,13 +181,17 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     # the points files are read by a worker of their own while the basemap is read and drawn
     with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
         art, report.art_cached = atlas_art(cfg, style, sheet, poi_keys, place, progress)
-        relief = load_relief(cfg, categories, art.pois, report.warnings.append, reading.result())
+        overlays, read = load_overlays(cfg, categories, reading.result())
+        relief = load_relief(cfg, categories, art.pois, report.warnings.append, read)
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
 
     to_proj = Transformer.from_crs(4326, art.epsg, always_xy=True)
     lonlat = np.array([(p.lon, p.lat) for p in relief.points], dtype=float).reshape(-1, 2)
     xy = np.column_stack(to_proj.transform(lonlat[:, 0], lonlat[:, 1])) if len(lonlat) else lonlat
+    kinds = load_overlay_kinds()
+    layer = project_overlays(overlays, lambda a: np.column_stack(to_proj.transform(a[:, 0], a[:, 1]))) \
+        if overlays else None
 
     def inside(window) -> np.ndarray:
         return np.flatnonzero((xy[:, 0] >= window[0]) & (xy[:, 0] <= window[2]) &
@@ -195,6 +204,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     if not pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
     report.pages = pages
+    report.warnings += outside_warnings(layer, [p.window for p in pages])
     placed = set()
     for page in pages:
         placed.update(members[(page.row, page.col)].tolist())
@@ -233,19 +243,26 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
             xy_pt = vp.to_pt(xy[idx]) if len(idx) else np.empty((0, 2))
             ms, rows = lay_out_map_page(page, by_cell[(page.row, page.col)], pts, xy_pt, categories, cfg,
                                         codes[payloads[page.number]], frame)
+            ov = lay_out_overlays(layer, vp, kinds, text_width,
+                                  around(((s.x, s.y) for s in ms.symbols), SYMBOL_MM * MM))
+            ms = replace(ms, overlays=ov, legend=ms.legend + legend_rows(ov.kinds, kinds))
             chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet),
                                   text_width, langs=cfg.lang, page_label=str(page.number)) if rows else []
             draw_map_sheet(c, sheet, style, ms, categories, info)
             draw_table_sheets(c, sheet, style, ms.page, chunks, categories, info)
+            draw_overlay_sheets(c, sheet, page.number, listing_chunks(ov.rows, kinds, sheet, text_width, cfg.lang),
+                                info, style.name == "mono")
         return lay_out_and_draw
 
     with atomic_path(Path(out_path)) as tmp:
         c = draw.new_canvas(str(tmp), (sheet.sheet.w, sheet.sheet.h), info.title,
                             f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}")
-        reserve(c, sheet_texts(info, relief.points, categories, (lb for a in art.cells for lb in a.labels)))
+        reserve(c, [*sheet_texts(info, relief.points, categories, (lb for a in art.cells for lb in a.labels)),
+                    *overlay_texts(overlays, kinds, cfg.lang)])
         _say(progress, "overview")
         overview = partial(draw_overview, sheet=sheet, style=style, art=art, pages=pages, points=relief.points,
-                           xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]])
+                           xy=xy, index=index, categories=categories, cfg=cfg, info=info, qr=codes[payloads[0]],
+                           layer=layer, kinds=kinds)
 
         def filed(i: int) -> None:
             if i:   # task 0 is the overview, announced above
@@ -322,21 +339,23 @@ def _unnamed(row: TableRow, categories: Categories, langs: tuple[str, ...]) -> T
 
 def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: list[MapPage], points: list[Point],
                   xy: np.ndarray, index: dict[str, list[int]], categories: Categories, cfg: Config,
-                  info: draw.SheetText, qr: QrMatrix) -> None:
+                  info: draw.SheetText, qr: QrMatrix, layer: OverlayLayer | None, kinds: OverlayKinds) -> None:
     vp = Viewport(art.overview_window, frame_pt(sheet.map))
+    ov = lay_out_overlays(layer, vp, kinds, labels=False)   # the overview shows the lines and areas too
     rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in pages]
     pt = vp.to_pt(xy) if len(xy) else np.empty((0, 2))
     dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(points, pt.tolist())]
     pages_of = {cat: " → " + page_ranges(nums) for cat, nums in index.items()}
-    indexed = legend_entries(set(index), categories, pages_of, cfg.lang)
-    plain = legend_entries(set(index), categories, langs=cfg.lang)
+    indexed = legend_entries(set(index), categories, pages_of, cfg.lang) + legend_rows(ov.kinds, kinds)
+    plain = legend_entries(set(index), categories, langs=cfg.lang) + legend_rows(ov.kinds, kinds)
     f = footer_layout(sheet.footer)
     try:  # the index of pages by kind fits in the footer's legend box, or gets a sheet of its own
         legend_layout(indexed, f.legend.w * MM, f.legend.h * MM, text_width, cfg.lang)
         footer_legend, index_sheet = indexed, []
     except ValueError:
         footer_legend, index_sheet = plain, indexed
-    draw_overview_sheet(c, sheet, style, art.overview_ops, rects, dots, footer_legend, qr,
+    ops = art.overview_ops + "\n" + overlay_ops(ov, sheet.map, style.name == "mono")
+    draw_overview_sheet(c, sheet, style, ops, rects, dots, footer_legend, qr,
                         round(1000.0 / (vp.k / MM)), categories, info)
     if index_sheet:
         draw_index_sheet(c, sheet, style, index_sheet, info)
