@@ -28,6 +28,10 @@ def register(sub) -> argparse.ArgumentParser:
     p.add_argument("--lang", help="label languages: ja, en or ja,en")
     p.add_argument("--points", action="append", metavar="FILE",
                    help="relief points: CSV, GeoJSON, KML/KMZ or uMap file (repeatable)")
+    p.add_argument("--overlays", action="append", metavar="FILE[#KIND]",
+                   help="lines and areas (roads, outage/flooded areas, hazard zones): KML/KMZ, GeoJSON, uMap, "
+                        "GeoPackage, Shapefile (.shp/.zip), FlatGeobuf, GPX, CSV/xlsx with WKT; #KIND (e.g. "
+                        "#closed_road) gives all its lines or areas that kind (repeatable)")
     p.add_argument("--osm-points", dest="osm_points", action=argparse.BooleanOptionalAction, default=None,
                    help="also take relief points (water taps, toilets, shelters…) from the OSM data")
     p.add_argument("--qr-url", dest="qr_url",
@@ -47,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     overrides = {k: getattr(args, k) for k in
                  ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-                  "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")}
+                  "points", "overlays", "osm_points", "qr_url", "jobs", "cache_dir", "offline")}
     cfg = load_config(args.config, overrides)
     report = build_atlas(cfg, args.output, progress=None if args.quiet else stderr_progress,
                          use_cache=not args.no_cache)
