@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -21,7 +21,7 @@ import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
 from papermap.layout.frame import SheetLayout
-from papermap.layout.legend import LegendEntry
+from papermap.layout.legend import LegendEntry, legend_layout
 from papermap.layout.text import Measure, wrap
 from papermap.layout.viewport import Viewport
 from papermap.model.overlays import Overlay, OverlayKind, OverlayKinds
@@ -279,6 +279,20 @@ def _box(spot: tuple[float, float], w: float, h: float) -> Box:
 
 def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def page_legend(entries: list[LegendEntry], page: PageOverlays, kinds: OverlayKinds, box: tuple[float, float],
+                measure: Measure, langs: tuple[str, ...]) -> tuple[list[LegendEntry], PageOverlays]:
+    """The map page's legend: the points' ``entries`` and the overlay kinds present, when they
+    fit the footer's legend ``box`` (width, height in points). When they do not, the footer
+    keeps the points' entries and the kinds head the page's overlay listing instead, as rows
+    with their sample and no label: every kind on the page is still explained on paper."""
+    combined = entries + legend_rows(page.kinds, kinds)
+    try:
+        legend_layout(combined, box[0], box[1], measure, langs)
+        return combined, page
+    except ValueError:
+        return entries, replace(page, rows=tuple(Row("", k, "", "", "") for k in page.kinds) + page.rows)
 
 
 def legend_rows(kind_ids: Iterable[str], kinds: OverlayKinds) -> list[LegendEntry]:
