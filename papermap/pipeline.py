@@ -18,7 +18,7 @@ from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.legend import legend_layout
 from papermap.layout.overlays import (OverlayLayer, around, lay_out_overlays, legend_rows, listing_chunks,
-                                      outside_warnings, overlay_texts, project_overlays)
+                                      outside_warnings, overlay_texts, page_legend, project_overlays)
 from papermap.layout.grid import Cell, MapPage, grid, ground_size, number_pages
 from papermap.layout.labels import Label, place_labels
 from papermap.layout.viewport import Viewport
@@ -235,6 +235,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         for cat in {relief.points[i].category for i in members[(page.row, page.col)].tolist()}:
             index.setdefault(cat, []).append(page.number)
 
+    legend_box = (footer_layout(sheet.footer).legend.w * MM, footer_layout(sheet.footer).legend.h * MM)
+
     def page_task(page: MapPage) -> workers.Task:
         def lay_out_and_draw(c) -> None:
             idx = members[(page.row, page.col)]
@@ -245,7 +247,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                                         codes[payloads[page.number]], frame)
             ov = lay_out_overlays(layer, vp, kinds, text_width,
                                   around(((s.x, s.y) for s in ms.symbols), SYMBOL_MM * MM))
-            ms = replace(ms, overlays=ov, legend=ms.legend + legend_rows(ov.kinds, kinds))
+            legend, ov = page_legend(ms.legend, ov, kinds, legend_box, text_width, cfg.lang)
+            ms = replace(ms, overlays=ov, legend=legend)
             chunks = layout_table(rows, sheet.printable.w * MM, table_height(sheet), table_height(sheet),
                                   text_width, langs=cfg.lang, page_label=str(page.number)) if rows else []
             draw_map_sheet(c, sheet, style, ms, categories, info)
@@ -347,7 +350,7 @@ def draw_overview(c, sheet: SheetLayout, style: Style, art: AtlasArt, pages: lis
     dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(points, pt.tolist())]
     pages_of = {cat: " → " + page_ranges(nums) for cat, nums in index.items()}
     indexed = legend_entries(set(index), categories, pages_of, cfg.lang) + legend_rows(ov.kinds, kinds)
-    plain = legend_entries(set(index), categories, langs=cfg.lang) + legend_rows(ov.kinds, kinds)
+    plain = legend_entries(set(index), categories, langs=cfg.lang)   # the index sheet lists the overlay kinds
     f = footer_layout(sheet.footer)
     try:  # the index of pages by kind fits in the footer's legend box, or gets a sheet of its own
         legend_layout(indexed, f.legend.w * MM, f.legend.h * MM, text_width, cfg.lang)
