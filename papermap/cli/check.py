@@ -7,17 +7,19 @@ from collections import Counter
 from papermap.errors import InputError
 from papermap.model.categories import load_categories
 from papermap.model.points import Problem
-from papermap.sources.points import read_points
+from papermap.model.overlays import load_overlay_kinds
+from papermap.sources.overlays import read_for_check
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "check",
-        help="validate relief-point files (CSV, GeoJSON, KML/KMZ, uMap)",
+        help="validate relief-point and overlay files (CSV, GeoJSON, KML/KMZ, uMap, GeoPackage, Shapefile, GPX…)",
         description="Read relief-point files the way 'build' does and print every problem as "
                     "FILE:LINE_OR_FEATURE:FIELD: message. Exit status 1 if any row is unusable.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="points file(s) to check")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="points or overlay file(s) to check; FILE#KIND as for build --overlays")
     p.add_argument("--summary", action="store_true", help="also print how many points each category got")
     p.add_argument("--categories", metavar="TOML", help="category table (default: styles/categories.toml)")
     p.add_argument("--map", dest="category_map", action="append", default=[], metavar="NAME=CATEGORY",
@@ -48,10 +50,11 @@ def run(args: argparse.Namespace) -> int:
     category_map = _parse_map(args.category_map)
     categories.check_map(category_map)
     counts: Counter[str] = Counter()
+    lines_areas: Counter[str] = Counter()   # overlays by kind
     fatal = warnings = 0
     for path in args.files:
         try:
-            result = read_points(path, categories, category_map)
+            result, overlays = read_for_check(path, categories, category_map)
         except InputError as exc:
             print(f"{exc.file or path}:{exc.where}:{exc.field}: {exc.message}")
             fatal += 1
@@ -61,9 +64,15 @@ def run(args: argparse.Namespace) -> int:
             fatal += problem.fatal
             warnings += not problem.fatal
         counts.update(p.category for p in result.points)
+        lines_areas.update(o.kind for o in overlays)
     if args.summary:
         for c in categories:
             print(f"{c.id:<10} {c.ja} / {c.en}: {counts[c.id]}")
+        for k in load_overlay_kinds() if lines_areas else ():
+            print(f"{k.id:<16} {k.ja} / {k.en} ({k.geometry}): {lines_areas[k.id]}")
+    if lines_areas:
+        by_geometry = Counter(load_overlay_kinds().by_id[k].geometry for k in lines_areas.elements())
+        print(f"lines and areas: {by_geometry['line']} line(s), {by_geometry['area']} area(s)")
     total = sum(counts.values())
     print(f"{len(args.files)} file(s): {total} point(s), {fatal} unusable, {warnings} warning(s)")
     return 1 if fatal else 0
