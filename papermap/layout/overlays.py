@@ -250,8 +250,8 @@ def _candidates(geom: BaseGeometry, inner: Box, step: float) -> Iterator[tuple[f
         if part.geom_type != "LineString" or part.length == 0:
             continue
         length = part.length
-        ahead = [min(step, length / 2)] + [length * f for f in (0.25, 0.5, 0.75)] + [max(length - step, length / 2)]
-        ahead += list(np.arange(step, length, step))
+        near = list(np.arange(step, min(length, 8 * step), step)) or [length / 2]   # just past the entry first
+        ahead = near + [length * f for f in (0.25, 0.5, 0.75)] + list(np.arange(8 * step, length, step))
         for d in ahead:
             p = part.interpolate(d)
             yield p.x, p.y
