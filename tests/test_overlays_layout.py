@@ -6,8 +6,8 @@ import shapely
 from shapely.geometry import LineString, box
 
 from papermap.layout.frame import sheet_layout
-from papermap.layout.overlays import (SWATCH, OverlayLayer, Row, lay_out_listing, lay_out_overlays, legend_rows, letters,
-                                      listing_chunks, outside_warnings, page_legend, project_overlays)
+from papermap.layout.overlays import (SWATCH, OverlayLayer, Row, lay_out_listing, lay_out_overlays, legend_rows,
+                                      letters, listing_chunks, outside_warnings, page_legend, project_overlays)
 from papermap.layout.viewport import Viewport
 from papermap.model.overlays import Overlay, load_overlay_kinds
 from papermap.settings import MIN_FONT_PT, MM, PRINT_RESOLUTION_MM
@@ -72,12 +72,14 @@ def test_named_overlays_get_letters_in_reading_order_clear_of_symbols():
     nameless = line("", "passable_road", [(100, 600), (900, 600)])
     symbol = (40.0, 530.0, 70.0, 560.0)      # a point symbol where the upper road enters the page
     page = lay_out_overlays(layer(lower, nameless, upper), VP, KINDS, measure, obstacles=[symbol])
-    assert [(r.label, r.name, r.kind) for r in page.rows] == [("A", "上の道", "closed_road"), ("B", "下の道", "passable_road")]
+    assert [(r.label, r.name, r.kind) for r in page.rows] == [("A", "上の道", "closed_road"),
+                                                               ("B", "下の道", "passable_road")]
     assert [t.text for t in page.tags] == ["A", "B"]
     for t in page.tags:
         tag_box = (t.x - t.w / 2, t.y - t.h / 2, t.x + t.w / 2, t.y + t.h / 2)
         assert FRAME[0] <= tag_box[0] and tag_box[2] <= FRAME[2] and FRAME[1] <= tag_box[1] and tag_box[3] <= FRAME[3]
-        assert not (tag_box[0] < symbol[2] and symbol[0] < tag_box[2] and tag_box[1] < symbol[3] and symbol[1] < tag_box[3])
+        assert not (tag_box[0] < symbol[2] and symbol[0] < tag_box[2]
+                    and tag_box[1] < symbol[3] and symbol[1] < tag_box[3])
     a = page.tags[0]
     assert a.x < 150                          # near where the road enters the page, just past the symbol
 

@@ -164,7 +164,8 @@ def _csv_has_wkt(head: bytes) -> bool:
 
     text = head.decode("utf-8-sig", errors="replace")
     first = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
-    rows = csv.DictReader(io.StringIO(text[text.find(first):]), delimiter="\t" if first.count("\t") > first.count(",") else ",")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    rows = csv.DictReader(io.StringIO(text[text.find(first):]), delimiter=delimiter)
     return wkt_column(rows.fieldnames or [], next(rows, None)) is not None
 
 

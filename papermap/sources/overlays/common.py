@@ -129,7 +129,8 @@ class OverlayBuilder:
         fields, extra = split_record(record)
         folders = [f for f in folders if f]
         name = tidy(html_to_text(fields.get("name", "")))
-        notes = "\n".join(filter(None, (html_to_text(fields.get("notes", "")), html_to_text(fields.get("description", "")),
+        notes = "\n".join(filter(None, (html_to_text(fields.get("notes", "")),
+                                        html_to_text(fields.get("description", "")),
                                         *(tidy(str(extra.get(k, ""))) for k in NOTE_COLUMNS))))
         column_time = fields.get("verified", "") or next((str(extra[k]) for k in AS_OF_COLUMNS if extra.get(k)), "")
         as_of = tidy(column_time) or next(filter(None, (as_of_in(t) for t in (*folders, name, notes))), "")

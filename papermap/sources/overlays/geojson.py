@@ -102,6 +102,6 @@ def _polygon(rings: Any, where: str, builder: OverlayBuilder, part: int = 0) -> 
     polygon, notes = polygon_of(list(rings) or [[]])
     what = "polygon" if not part else f"polygon {part}"
     for note in notes:
-        builder.problem(where, "geometry", f"{what}: {note}: " + ("left out" if polygon is None else "that hole is left out"),
-                        fatal=polygon is None)
+        outcome = "left out" if polygon is None else "that hole is left out"
+        builder.problem(where, "geometry", f"{what}: {note}: {outcome}", fatal=polygon is None)
     return polygon

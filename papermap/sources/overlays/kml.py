@@ -1,6 +1,7 @@
 """Lines and areas of KML / KMZ (Google My Maps): LineString, Polygon with holes, LinearRing,
 gx:Track, MultiGeometry. The file is parsed as the point reader parses it (defusedxml, KMZ size
-limit); placemarks are numbered the same way, so both readers name a placemark alike."""
+limit) and its elements read by the point reader's own helpers; placemarks are numbered the same
+way, so both readers name a placemark alike."""
 from __future__ import annotations
 
 import itertools
@@ -13,21 +14,9 @@ from shapely.geometry.base import BaseGeometry
 
 from papermap.errors import InputError
 from papermap.sources.overlays.common import OverlayBuilder, line_of, polygon_of
-from papermap.sources.points.kml import parse_kml
+from papermap.sources.points.kml import _child, _tag, _text, parse_kml   # the same reading of KML's elements
 
 _CONTAINERS = ("MultiGeometry", "MultiTrack")
-
-
-def _tag(el: Element) -> str:
-    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-
-
-def _child(el: Element, name: str) -> Element | None:
-    return next((c for c in el if _tag(c) == name), None)
-
-
-def _text(el: Element | None) -> str:
-    return (el.text or "").strip() if el is not None else ""
 
 
 def read_kml_overlays(path: str | Path, data: bytes, builder: OverlayBuilder) -> None:
