@@ -98,7 +98,8 @@ def test_each_file_is_drawn_where_it_lies_listed_and_in_the_legend(atlases, spec
 
 
 def test_the_listing_shows_label_kind_notes_and_as_of(atlases):
-    pdf, _ = atlases["colour"]
+    pdf, report = atlases["colour"]
+    assert report.redrawn == 0    # every overlay text was reserved: no page had to be drawn twice
     texts = " ".join(page_texts(pdf))
     for words in ("記号", "種類 / Kind", "時点 / As of", "県道1号 山側", "緊急車両・一般車両 通行可能", "1/3 10:30", "9-15 03:00",
                   "17:00〜翌8:00 通行止"):
