@@ -221,3 +221,28 @@ def test_check_counts_lines_and_areas_by_kind(capsys):
     assert "closed_road      通行止 / Road closed (line): 1" in out
     assert "outage_area      停電 / Power outage (area): 1" in out
     assert out[-2:] == ["lines and areas: 4 line(s), 1 area(s)", "2 file(s): 1 point(s), 3 unusable, 1 warning(s)"]
+
+
+def test_kmz_and_umap_lines_and_areas(tmp_path):
+    import zipfile
+
+    kmz = tmp_path / "roads.kmz"
+    with zipfile.ZipFile(kmz, "w") as z:
+        z.write(FIX / "noto_roads.kml", "doc.kml")
+    _, by_name = overlays_of(str(kmz))
+    assert by_name["国道 海沿い区間"].kind == "restricted_road" and by_name["県道1号 山側"].as_of == "1/3 10:30"
+    umap = tmp_path / "map.umap"
+    umap.write_text(json.dumps({"type": "umap", "layers": [
+        {"type": "FeatureCollection", "_umap_options": {"name": "停電エリア 1/4 06:00現在"}, "features": [
+            {"type": "Feature", "properties": {"name": "北地区", "_umap_options": {"color": "Red"}},
+             "geometry": {"type": "Polygon",
+                          "coordinates": [[[7.42, 43.73], [7.43, 43.73], [7.43, 43.74], [7.42, 43.73]]]}}]},
+        {"type": "FeatureCollection", "_umap_options": {"name": "給水所"}, "features": [
+            {"type": "Feature", "properties": {"name": "公園"},
+             "geometry": {"type": "Point", "coordinates": [7.42, 43.73]}}]}]},
+        ensure_ascii=False), encoding="utf-8")
+    result, by_name = overlays_of(str(umap))
+    assert (by_name["北地区"].kind, by_name["北地区"].as_of, by_name["北地区"].where) == (
+        "outage_area", "1/4 06:00", "layer 1 '停電エリア 1/4 06:00現在' feature 1")
+    assert [(p.name, p.category) for p in result.points] == [("公園", "water")]
+    assert result.problems == []
