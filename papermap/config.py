@@ -22,7 +22,8 @@ class Config:
     mono: bool = False
     lang: tuple[str, ...] = settings.DEFAULT_LANG
     points: list[Path] = field(default_factory=list)       # local relief-point files
-    sources: list[dict] = field(default_factory=list)      # [[sources]] tables: path/url, category_map
+    sources: list[dict] = field(default_factory=list)      # [[sources]] tables: path/url, category_map, kind
+    overlays: list[Path] = field(default_factory=list)     # line/area files, each "FILE" or "FILE#kind"
     osm_points: bool = True
     qr_url: str = ""
     jobs: int = 0                                          # 0: all cores
@@ -75,14 +76,15 @@ def load_config(path: Path | None, overrides: dict) -> Config:
     if cfg.cache_dir is not None:
         cfg.cache_dir = base / Path(cfg.cache_dir)
     cfg.points = [base / Path(p) for p in cfg.points]
+    cfg.overlays = [base / Path(p) for p in cfg.overlays]
     for src in cfg.sources:
         if "path" in src:
             src["path"] = str(base / src["path"])
     for key, value in overrides.items():
         if value is None:
             continue
-        if key == "points":
-            cfg.points = cfg.points + [Path(p) for p in value]
+        if key in ("points", "overlays"):
+            setattr(cfg, key, getattr(cfg, key) + [Path(p) for p in value])
         elif key in ("osm", "cache_dir"):
             setattr(cfg, key, Path(value))
         else:

@@ -28,6 +28,7 @@ import numpy as np
 
 from papermap.layout.grid import Box, Cell, MapPage
 from papermap.layout.labels import Label
+from papermap.layout.overlays import OverlayLayer
 from papermap.layout.qr import QrMatrix
 from papermap.layout.sheets import Sheet, SheetText
 from papermap.layout.text import Measure
@@ -62,6 +63,7 @@ class AtlasContent:
     measure: Measure                                   # text width at a size, in points
     to_lonlat: Callable[[Box], tuple[float, float, float, float]]   # a window as W, S, E, N degrees
     qr_codes: Callable[[list[str]], dict[str, QrMatrix]]            # payloads -> modules, cached
+    overlays: OverlayLayer | None = None                            # lines and areas, projected
 
 
 @dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from papermap.layout.grid import MapPage
 from papermap.layout.labels import Label
 from papermap.layout.legend import LegendEntry, LegendItem
+from papermap.layout.overlays import ListingChunk, PageOverlays
 from papermap.layout.qr import QrMatrix
 from papermap.layout.symbols import SymbolPlacement
 from papermap.layout.table import TableChunk
@@ -38,6 +39,7 @@ class MapSheet:
     categories_of: dict[str, str]      # placement key -> category id
     legend: list[LegendItem]           # laid out in the footer's legend box
     qr: QrMatrix
+    overlays: PageOverlays = PageOverlays()   # lines and areas, their letters and listing rows
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class OverviewSheet:
     legend: list[LegendItem]
     qr: QrMatrix
     scale: int                                                               # the overview's own
+    overlays: PageOverlays = PageOverlays()                                  # every line and area
 
 
 @dataclass(frozen=True)
@@ -77,4 +80,12 @@ class IndexSheet:
     lines: list[IndexLine]
 
 
-Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet
+@dataclass(frozen=True)
+class OverlayListSheets:
+    """The lines and areas of one map page by letter (layout/overlays.py), a chunk per sheet."""
+
+    page: MapPage
+    chunks: list[ListingChunk]
+
+
+Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | OverlayListSheets

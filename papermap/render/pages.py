@@ -10,13 +10,15 @@ from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.legend import LegendItem
 from papermap.layout.qr import QrMatrix
-from papermap.layout.sheets import IndexSheet, MapSheet, OverviewSheet, Sheet, SheetText, TableSheets
+from papermap.layout.sheets import (IndexSheet, MapSheet, OverlayListSheets, OverviewSheet, Sheet, SheetText,
+                                    TableSheets)
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
 from papermap.model.style import Style
 from papermap.render import sheet as draw
 from papermap.render.legend import draw_legend
+from papermap.render.overlays import draw_listing_sheets, draw_overlay_tags, draw_overlays
 from papermap.render.pdf import Document
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.render.symbols import Mark, draw_leaders, draw_symbol, draw_symbols
@@ -60,7 +62,9 @@ def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendIte
 def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     sheet, style, info = paper.sheet, paper.style, paper.info
     doc.literal(ms.ops)
+    draw_overlays(doc, ms.overlays, sheet.map, style.mono)
     draw.draw_labels(doc, ms.labels, style["labels"])
+    draw_overlay_tags(doc, ms.overlays)
     draw_leaders(doc, ms.symbols)
     size = SYMBOL_MM * MM
     draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
@@ -103,11 +107,17 @@ def _list_furniture(doc: Document, name: str, sheet: SheetLayout, info: SheetTex
     doc.end_form()
 
 
+def draw_overlay_list_sheets(doc: Document, paper: Stationery, listing: OverlayListSheets) -> None:
+    """The lines and areas of one map page by letter (render/overlays.py)."""
+    draw_listing_sheets(doc, paper.sheet, paper.info, listing, paper.style.mono)
+
+
 def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> None:
     """The whole area: basemap, every relief point as a small symbol, the page grid, and an
     index of which pages hold which kind of point."""
     sheet, style = paper.sheet, paper.style
     doc.literal(ov.ops)
+    draw_overlays(doc, ov.overlays, sheet.map, style.mono)
     doc.save_state()
     m = sheet.map
     p = doc.path()
@@ -142,4 +152,5 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
 DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
     MapSheet: draw_map_sheet, TableSheets: draw_table_sheets,
     OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet,
+    OverlayListSheets: draw_overlay_list_sheets,
 }
