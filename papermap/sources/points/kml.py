@@ -25,16 +25,76 @@ from papermap.sources.points.text import html_to_text
 MAX_KML_BYTES = 200 * 1024 * 1024  # a KMZ member larger than this is a zip bomb, not a relief map
 
 
-def _tag(el: Element) -> str:
+# Reading KML's elements, shared with the lines-and-areas reader (sources/overlays/kml.py), so both
+# readers see a file alike and name its placemarks alike.
+
+def tag_of(el: Element) -> str:
+    """The element's name without its namespace ("Placemark")."""
     return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
 
 
-def _child(el: Element, name: str) -> Element | None:
-    return next((c for c in el if _tag(c) == name), None)
+def child_of(el: Element, name: str) -> Element | None:
+    """The first child called ``name``, if any."""
+    return next((c for c in el if tag_of(c) == name), None)
 
 
-def _text(el: Element | None) -> str:
+def text_of(el: Element | None) -> str:
+    """The element's own text, stripped; "" for no element."""
     return (el.text or "").strip() if el is not None else ""
+
+
+def kml_root(path: str | Path, data: bytes) -> Element:
+    """The <kml> root element of ``data`` (KML or KMZ), parsed safely; anything else refused."""
+    root = parse_kml(path, data)
+    if tag_of(root) != "kml":
+        raise InputError(f"not KML: the root element is <{tag_of(root)}>", file=str(path))
+    return root
+
+
+def placemarks(root: Element) -> Iterator[tuple[Element, int, list[str]]]:
+    """Every placemark in document order, numbered from 1, with its folder names (innermost
+    first): the folders are a My Maps layer, the data's category or kind hint."""
+    counter = itertools.count(1)
+
+    def walk(el: Element, folders: list[str]) -> Iterator[tuple[Element, int, list[str]]]:
+        for child in el:
+            kind = tag_of(child)
+            if kind == "Folder":
+                yield from walk(child, [text_of(child_of(child, "name")), *folders])
+            elif kind == "Document":
+                yield from walk(child, folders)  # the map's title, not a category
+            elif kind == "Placemark":
+                yield child, next(counter), folders
+
+    return walk(root, [])
+
+
+def placemark_where(pm: Element, n: int) -> str:
+    """How messages name placemark ``n``: "placemark 3 '給水所'"."""
+    name = text_of(child_of(pm, "name"))
+    return f"placemark {n}" + (f" {name[:40]!r}" if name else "")
+
+
+def extended_data(pm: Element) -> dict[str, str]:
+    """The placemark's ExtendedData fields (<Data name><value> and <SimpleData name>), in order."""
+    record: dict[str, str] = {}
+    extended = child_of(pm, "ExtendedData")
+    if extended is not None:
+        for data in extended.iter():
+            if tag_of(data) == "Data" and data.get("name"):
+                record[data.get("name", "")] = text_of(child_of(data, "value"))
+            elif tag_of(data) == "SimpleData" and data.get("name"):
+                record[data.get("name", "")] = text_of(data)
+    return record
+
+
+def own_description(pm: Element, record: Mapping[str, str]) -> str:
+    """The placemark's description, or "" when it only repeats its ExtendedData ``record`` as
+    "key: value<br>…" (My Maps does): the fields are kept, not the copy."""
+    description = text_of(child_of(pm, "description"))
+    if description and record and html_to_text(description).startswith(f"{next(iter(record))}:"):
+        return ""
+    return description
 
 
 def kml_bytes(path: str | Path, data: bytes) -> bytes:
@@ -70,41 +130,20 @@ def parse_kml(path: str | Path, data: bytes) -> Element:
 def read_kml(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
              data: bytes | None = None) -> ReadResult:
     """Every placemark, with its folder names (innermost first) as category candidates."""
-    root = parse_kml(path, Path(path).read_bytes() if data is None else data)
-    if _tag(root) != "kml":
-        raise InputError(f"not KML: the root element is <{_tag(root)}>", file=str(path))
+    root = kml_root(path, Path(path).read_bytes() if data is None else data)
     builder = PointBuilder(path, categories, category_map)
-    _walk(root, [], builder, itertools.count(1))
+    for pm, n, folders in placemarks(root):
+        _placemark(pm, n, folders, builder)
     return builder.finish()
 
 
-def _walk(el: Element, folders: list[str], builder: PointBuilder, counter: Iterator[int]) -> None:
-    for child in el:
-        kind = _tag(child)
-        if kind == "Folder":
-            _walk(child, [_text(_child(child, "name")), *folders], builder, counter)
-        elif kind == "Document":
-            _walk(child, folders, builder, counter)  # the map's title, not a category
-        elif kind == "Placemark":
-            _placemark(child, next(counter), folders, builder)
-
-
 def _placemark(pm: Element, n: int, folders: list[str], builder: PointBuilder) -> None:
-    name = _text(_child(pm, "name"))
-    where = f"placemark {n}" + (f" {name[:40]!r}" if name else "")
-    record: dict[str, str] = {}
-    extended = _child(pm, "ExtendedData")
-    if extended is not None:
-        for data in extended.iter():
-            if _tag(data) == "Data" and data.get("name"):
-                record[data.get("name", "")] = _text(_child(data, "value"))
-            elif _tag(data) == "SimpleData" and data.get("name"):
-                record[data.get("name", "")] = _text(data)
+    where = placemark_where(pm, n)
+    record = extended_data(pm)
     fields, extra = split_record(record)
-    fields["name"] = name
-    description = _text(_child(pm, "description"))
-    # My Maps repeats ExtendedData as "key: value<br>…" in the description: keep the fields, not the copy
-    if description and not (record and html_to_text(description).startswith(f"{next(iter(record))}:")):
+    fields["name"] = text_of(child_of(pm, "name"))
+    description = own_description(pm, record)
+    if description:
         fields["description"] = description
     folders = [f for f in folders if f]
     points = _points(pm)
@@ -124,11 +163,11 @@ def _points(pm: Element) -> list[tuple[str, str]] | str | None:
     kinds = []
     coords = []
     for el in pm.iter():
-        kind = _tag(el)
+        kind = tag_of(el)
         if kind in ("LineString", "LinearRing", "Polygon", "Track", "Model"):
             kinds.append(kind)
         elif kind == "Point":
-            text = _text(_child(el, "coordinates"))
+            text = text_of(child_of(el, "coordinates"))
             parts = text.split(",")
             coords.append((parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""))
     if kinds:
