@@ -72,6 +72,31 @@ def test_points_of_a_kml_with_lines_are_exactly_what_the_point_reader_gives():
     assert len(overlays) == 3
 
 
+MIXED_KML = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder><name>給水</name>
+<Placemark><name>給水所と搬入路</name><description>ポリタンク持参</description><MultiGeometry>
+  <Point><coordinates>7.4200,43.7350,0</coordinates></Point>
+  <LineString><coordinates>7.4190,43.7340 7.4200,43.7350</coordinates></LineString>
+</MultiGeometry></Placemark>
+<Placemark><name>搬入路だけ</name><LineString><coordinates>7.4100,43.7300 7.4110,43.7310</coordinates></LineString>
+</Placemark>
+</Folder></Document></kml>
+"""
+
+
+def test_a_placemark_of_a_point_and_a_line_keeps_its_point_and_draws_its_line(tmp_path):
+    path = tmp_path / "mixed.kml"
+    path.write_text(MIXED_KML, encoding="utf-8")
+    alone = read_points(path, CATS)
+    [point] = alone.points                      # the point of the mixed placemark, no longer refused whole
+    assert (point.name, point.category, point.lon, point.lat) == ("給水所と搬入路", "water", 7.42, 43.735)
+    assert [p.where for p in alone.problems] == ["placemark 2 '搬入路だけ'"]   # a line alone: still not a point
+    result, overlays = read_for_check(str(path), CATS)
+    assert result.points == alone.points and result.problems == []
+    assert sorted((o.name, o.geom.geom_type) for o in overlays) == [("搬入路だけ", "LineString"),
+                                                                    ("給水所と搬入路", "LineString")]
+
+
 def test_gpx_waypoints_and_wkt_points_become_relief_points():
     result, _ = overlays_of(str(FIX / "detour.gpx"))
     assert [(p.name, p.category, round(p.lon, 4), round(p.lat, 4)) for p in result.points] == [

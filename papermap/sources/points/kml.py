@@ -158,8 +158,9 @@ def _placemark(pm: Element, n: int, folders: list[str], builder: PointBuilder) -
 
 
 def _points(pm: Element) -> list[tuple[str, str]] | str | None:
-    """The placemark's point coordinates as text; the geometry's name if it is not made of points;
-    None if it has no geometry at all."""
+    """The placemark's point coordinates as text; the geometry's name if it has no point at all
+    (a line or area: sources/overlays draws it); None if it has no geometry. A MultiGeometry of a
+    point and a line keeps its point here (the line is drawn by sources/overlays too)."""
     kinds = []
     coords = []
     for el in pm.iter():
@@ -170,6 +171,6 @@ def _points(pm: Element) -> list[tuple[str, str]] | str | None:
             text = text_of(child_of(el, "coordinates"))
             parts = text.split(",")
             coords.append((parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""))
-    if kinds:
+    if kinds and not coords:
         return kinds[0]
     return coords or None
