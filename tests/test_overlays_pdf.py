@@ -3,14 +3,17 @@ and its kind in the page's legend; in mono every kind still differs after a phot
 none looks like a basemap road or railway."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
 from pyproj import Transformer
 
 from papermap.config import load_config
 from papermap.layout.frame import Rect, sheet_layout
+from papermap.layout.furniture import page_ranges
 from papermap.layout.overlays import lay_out_overlays, project_overlays
 from papermap.layout.viewport import Viewport
 from papermap.model.basemap import utm_epsg
@@ -107,14 +110,30 @@ def test_the_listing_shows_label_kind_notes_and_as_of(atlases):
         assert words in texts
 
 
+def kinds_on(report, page) -> set[str]:
+    """The overlay kinds whose fixtures cross ``page`` (as read, projected to the map's CRS)."""
+    w, s, e, n = (float(v) for v in MONACO_BBOX.split(","))
+    to_map = Transformer.from_crs(4326, utm_epsg((w + e) / 2, (s + n) / 2), always_xy=True)
+    window = shapely.box(*page.window)
+    found = set()
+    for spec in FILES:
+        for o in read_for_check(str(FIX / spec), load_categories())[1]:
+            if shapely.transform(o.geom, lambda a: np.column_stack(to_map.transform(a[:, 0], a[:, 1]))).intersects(window):
+                found.add(o.kind)
+    return found
+
+
 def test_the_overview_shows_the_overlays_too(atlases):
     base_pdf, _ = atlases["base"]
-    pdf, _ = atlases["colour"]
+    pdf, report = atlases["colour"]
     diff = np.abs(render(pdf, 0, DPI).astype(int) - render(base_pdf, 0, DPI).astype(int)).max(axis=2) > 40
     m = sheet_layout("A4", "portrait").map
     inside = diff[int((297 - m.y1) * MM):int((297 - m.y) * MM), int(m.x * MM):int(m.x1 * MM)]
     assert inside.mean() > 0.005
-    assert "通行止" in page_texts(pdf)[0] or "通行止" in page_texts(pdf)[1]   # footer legend or its index sheet
+    overview = " ".join(page_texts(pdf)[:2])   # the footer's index, or the index sheet after it
+    for kind in ("closed_road", "outage_area", "hazard_zone"):
+        pages = [p.number for p in report.pages if kind in kinds_on(report, p)]
+        assert pages and f"{KINDS.by_id[kind].en} → {page_ranges(pages)}" in overview, kind
 
 
 def test_nothing_changes_without_overlays(atlases, tmp_path):
@@ -169,3 +188,28 @@ def test_in_mono_no_two_kinds_look_alike_and_none_like_a_basemap_road(tmp_path):
         for j in range(i + 1, len(names)):
             if i < n and (j < n or KINDS.by_id[names[i]].geometry == "line"):
                 assert unlike(i, j) > 20, f"{names[i]} looks like {names[j]} in mono ({unlike(i, j):.1f})"
+
+
+def test_a_page_with_only_a_line_or_area_on_it_is_a_page(tmp_path):
+    """Open sea at 1:2,500 makes no page of its own; a tsunami hazard zone out there does, and is
+    listed there, never told to lie 'outside every map page' while it is inside the area."""
+    zone = {"type": "Feature", "properties": {"name": "沖合 津波警戒区域", "kind": "hazard_zone"},
+            "geometry": {"type": "Polygon", "coordinates": [[[7.4455, 43.7240], [7.4480, 43.7240], [7.4480, 43.7255],
+                                                             [7.4455, 43.7255], [7.4455, 43.7240]]]}}
+    path = tmp_path / "offshore.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [zone]}), encoding="utf-8")
+
+    def atlas(overlays: list[str]):
+        cfg = load_config(None, {"osm": str(MONACO), "bbox": MONACO_BBOX, "osm_points": False, "scale": 2500,
+                                 "overlays": overlays})
+        out = tmp_path / f"{len(overlays)}.pdf"
+        return out, build_atlas(cfg, out, use_cache=False)
+
+    _, plain = atlas([])
+    pdf, report = atlas([str(path)])
+    added = [p for p in report.pages if (p.row, p.col) not in {(q.row, q.col) for q in plain.pages}]
+    assert len(added) >= 1
+    assert not any("outside every map page" in w for w in report.warnings)
+    texts, sheets = sheets_of(pdf)
+    listed = [n for n, idx in sheets.items() if any("沖合 津波警戒区域" in texts[i] for i in idx[1:])]
+    assert listed and set(listed) <= {p.number for p in added}
