@@ -53,7 +53,7 @@ CATEGORIES = (("water", "給水所"), ("bath", "入浴施設"), ("laundry", "洗
 POINTS_HEADER = ("id", "category", "name", "lat", "lon", "hours", "status")
 CASES = ("peers-job", "peers-job-5000", "peers-job-2500", "points-10", "points-1000", "points-10000",
          "points-address-1000",
-         "refresh", "serve-refresh", "realdata", "empty-sea")
+         "refresh", "serve-refresh", "realdata", "empty-sea", "overlays")
 FLAGS_OF_INTEREST = ("--points", "--no-osm-points", "--cache-dir", "--jobs")
 
 BBox = tuple[float, float, float, float]
@@ -133,6 +133,36 @@ def points_csv(rows: Iterable[dict[str, str]], header: Sequence[str] = POINTS_HE
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
+
+
+# names whose keywords give the generated overlays their kinds (styles/overlays.toml)
+OVERLAY_LINES = ("通行可能", "通行止", "夜間通行止", "避難経路")
+OVERLAY_AREAS = ("停電", "浸水", "土砂災害警戒区域", "給水区域")
+
+
+def generate_overlays(lines: int, areas: int, bbox: BBox, seed: int) -> dict:
+    """A GeoJSON FeatureCollection of ``lines`` named lines (8 vertices, a few hundred metres long)
+    and ``areas`` named quadrilaterals spread over bbox, kinds cycling; same seed, same file."""
+    rng = random.Random(seed)
+    w, s, e, n = bbox
+    features = []
+    for i in range(lines + areas):
+        lon, lat = rng.uniform(w, e), rng.uniform(s, n)
+        if i < lines:
+            coords = [[lon, lat]]
+            for _ in range(7):
+                lon, lat = lon + rng.uniform(-0.0008, 0.0008), lat + rng.uniform(-0.0006, 0.0006)
+                coords.append([round(lon, 6), round(lat, 6)])
+            geometry = {"type": "LineString", "coordinates": coords}
+            name = f"{OVERLAY_LINES[i % len(OVERLAY_LINES)]} {i + 1}"
+        else:
+            d = rng.uniform(0.0005, 0.002)
+            ring = [[lon, lat], [lon + d, lat + d * 0.1], [lon + d * 0.9, lat + d * 0.8],
+                    [lon - d * 0.1, lat + d * 0.7]]
+            geometry = {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring + ring[:1]]]}
+            name = f"{OVERLAY_AREAS[i % len(OVERLAY_AREAS)]} {i + 1}"
+        features.append({"type": "Feature", "properties": {"name": name, "notes": "bench"}, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def bbox_arg(bbox: BBox) -> str:
@@ -514,6 +544,15 @@ def run_cases(bench: Bench, only: set[str]) -> list[CaseResult]:
             where = bbox_arg(bbox) if bbox else "its extent"
             results.append(bench.case("realdata", f"{extract.name}, {where}, 1:10,000",
                                       Job(extract, bbox, 10000)))
+    if "overlays" in only:
+        what = "peers-job + 200 lines and 100 areas (GeoJSON)"
+        if has_points:   # a GeoJSON given as points brings its lines and areas too
+            path = pts_dir / "overlays-200-100.geojson"
+            path.write_text(json.dumps(generate_overlays(200, 100, MONACO_BBOX, 1), ensure_ascii=False),
+                            encoding="utf-8")
+            results.append(bench.case("overlays", what, Job(MONACO, MONACO_BBOX, 10000, (path,))))
+        else:
+            results.append(CaseResult("overlays", what, skipped=no_points))
     if "empty-sea" in only:
         res = bench.case("empty-sea", f"all-sea bbox {bbox_arg(SEA_BBOX)}, 1:10,000",
                          Job(MONACO, SEA_BBOX, 10000))

@@ -56,8 +56,13 @@ class Settings(TypedDict, total=False):
         Label languages: ``"ja"``, ``"en"``, ``"ja,en"`` or ``["ja", "en"]``.
     points : sequence of paths
         Relief-point files: CSV, GeoJSON, KML/KMZ or uMap (a list, even for one file).
+    overlays : sequence of paths
+        Lines and areas (roads, outage and flooded areas, hazard zones): KML/KMZ, GeoJSON, uMap,
+        GeoPackage, Shapefile, FlatGeobuf, GPX, CSV/xlsx with WKT; ``"FILE#closed_road"`` gives
+        all its lines (or areas) that kind.
     sources : sequence of dict
-        ``[[sources]]`` tables: ``{"path": ...}`` or ``{"url": ...}``, optionally ``category_map``.
+        ``[[sources]]`` tables: ``{"path": ...}`` or ``{"url": ...}``, optionally ``category_map``
+        and ``kind`` (an overlay kind for its lines or areas).
     osm_points : bool
         Also take relief points (water taps, toilets, shelters…) from the OSM data.
     qr_url : str
@@ -88,6 +93,7 @@ class Settings(TypedDict, total=False):
     mono: bool
     lang: str | Sequence[str]
     points: Sequence[PathLike]
+    overlays: Sequence[PathLike]
     sources: Sequence[dict[str, Any]]
     osm_points: bool
     qr_url: str

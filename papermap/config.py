@@ -27,7 +27,8 @@ class Config:
     mono: bool = False
     lang: tuple[str, ...] = settings.DEFAULT_LANG
     points: list[Path] = field(default_factory=list)       # local relief-point files
-    sources: list[dict] = field(default_factory=list)      # [[sources]] tables: path/url, category_map
+    sources: list[dict] = field(default_factory=list)      # [[sources]] tables: path/url, category_map, kind
+    overlays: list[Path] = field(default_factory=list)     # line/area files, each "FILE" or "FILE#kind"
     osm_points: bool = True
     qr_url: str = ""
     jobs: int = 0                                          # 0: all cores
@@ -77,6 +78,7 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "mono": ((bool,), "true or false (without quotes)"),
     "lang": ((str, list), '"ja", "en", "ja,en" or ["ja", "en"]'),
     "points": ((list,), 'a list of file names, e.g. ["water.csv"]'),
+    "overlays": ((list,), 'a list of line/area file names, each "FILE" or "FILE#kind"'),
     "sources": ((list,), "[[sources]] tables"),
     "osm_points": ((bool,), "true or false (without quotes)"),
     "qr_url": ((str,), "an http(s) URL in quotes"),
@@ -91,6 +93,7 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "path": ((str,), "a file name in quotes"),
     "url": ((str,), "an http(s) URL in quotes"),
+    "kind": ((str,), 'a kind of line or area in quotes, e.g. "closed_road"'),
     "category_map": ((dict,), 'a table of source name = category id, e.g. { "給水所" = "water" }'),
     "licence": ((str,), 'the data\'s licence in quotes, e.g. "CC BY 4.0"'),
     "as_of": ((str,), 'when the data was true, in quotes, e.g. "9-15 03:00"'),
@@ -128,14 +131,15 @@ def load_config(path: Path | None, overrides: dict) -> Config:
     cfg.sources = [dict(src) for src in cfg.sources]
     if cfg.around is not None and (base / str(cfg.around)).is_file():   # a file, else a kind of point
         cfg.around = str(base / str(cfg.around))
+    cfg.overlays = [base / Path(p) for p in cfg.overlays]
     for src in cfg.sources:
         if "path" in src:
             src["path"] = str(base / src["path"])
     for key, value in overrides.items():
         if value is None:
             continue
-        if key == "points":
-            cfg.points = cfg.points + [Path(p) for p in value]
+        if key in ("points", "overlays"):
+            setattr(cfg, key, getattr(cfg, key) + [Path(p) for p in value])
         elif key in ("osm", "cache_dir"):
             setattr(cfg, key, Path(value))
         else:
@@ -186,7 +190,7 @@ def _toml_type(value: object) -> str:
 def _check_types(data: dict, path: Path) -> None:
     for key, value in data.items():
         _check_type(value, _FILE_TYPES[key], path, key)
-    for key in ("points", "lang", "bbox"):
+    for key in ("points", "overlays", "lang", "bbox"):
         if isinstance(data.get(key), list):
             for i, item in enumerate(data[key], 1):
                 wanted = ((str,), "text in quotes") if key != "bbox" else (_NUMBER, "a number")

@@ -21,11 +21,13 @@ from papermap.config import Config
 from papermap.errors import InputError
 from papermap.layout.grid import Box, Cell, MapPage
 from papermap.layout.labels import place_labels
+from papermap.layout.overlays import OverlayLayer, outside_warnings, project_overlays
 from papermap.layout.qr import QrMatrix, qr_matrix
 from papermap.layout.sheetformat import AtlasContent, SheetFormat, choose_format
 from papermap.layout.sheets import SheetText
 from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
+from papermap.model.overlays import Overlay, load_overlay_kinds
 from papermap.model.points import ReadResult
 from papermap.model.style import Style, load_style
 from papermap.render import artcache
@@ -34,6 +36,7 @@ from papermap.render.mapops import page_ops
 from papermap.render.pages import Stationery, draw_sheets
 from papermap.render.pdf import Document, load_font, text_width
 from papermap.sources import provenance
+from papermap.sources.overlays import load_overlays
 from papermap.sources.relief import load_relief, read_sources, source_specs
 
 CONTENT_LAYERS = ("roads", "buildings", "water", "green", "railways", "waterways", "coastline")
@@ -196,7 +199,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     # the points files are read by a worker of their own while the basemap is read and drawn
     with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
         art, report.art_cached = atlas_art(cfg, style, fmt, poi_keys, place, progress)
-        relief = load_relief(cfg, categories, art.pois, report.warnings.append, reading.result())
+        overlays, read = load_overlays(cfg, categories, reading.result())
+        relief = load_relief(cfg, categories, art.pois, report.warnings.append, read)
     if relief.unplaced:
         place_addresses(cfg, relief, place, report.warnings.append)
     report.warnings += [str(p) for p in relief.problems]
@@ -209,7 +213,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     content = AtlasContent(cfg, categories, art.cells, art.overview_window, art.overview_ops, relief.points,
                            projected(relief, art.epsg), info, text_width, partial(lonlat_box, art.epsg),
                            lambda payloads: qr_codes(payloads, place, cfg.jobs), relief.unplaced,
-                           provenance.source_lines(source_specs(cfg), info.data_date))
+                           provenance.source_lines(source_specs(cfg), info.data_date),
+                           overlays=projected_overlays(overlays, art.epsg))
     laid = fmt.lay_out(content)
     if not laid.pages:
         raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
@@ -225,6 +230,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
         report.warnings.append(f"{len(outside)} relief point(s) lie outside the mapped area and are not "
                                f"on any page: {names}{more}")
+    report.warnings += outside_warnings(content.overlays, [p.window for p in laid.pages])
     report.redrawn, report.sheets = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path),
                                           cache_dir, cfg.jobs, progress)
     return report
@@ -262,6 +268,17 @@ def projected(relief: ReadResult, epsg: int) -> np.ndarray:
         return lonlat
     to_proj = Transformer.from_crs(4326, epsg, always_xy=True)
     return np.column_stack(to_proj.transform(lonlat[:, 0], lonlat[:, 1]))
+
+
+def projected_overlays(overlays: list[Overlay], epsg: int) -> OverlayLayer | None:
+    """The lines and areas in the basemap's metric CRS; None when there are none."""
+    if not overlays:
+        return None
+    from pyproj import Transformer
+
+    to_proj = Transformer.from_crs(4326, epsg, always_xy=True)
+    return project_overlays(overlays, load_overlay_kinds(),
+                            lambda a: np.column_stack(to_proj.transform(a[:, 0], a[:, 1])))
 
 
 def lonlat_box(epsg: int, window: Box) -> tuple[float, float, float, float]:

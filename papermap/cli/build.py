@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around", "radius")
+            "points", "overlays", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around",
+            "radius")
 
 OUTPUTS = """\
 outputs:
@@ -54,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--lang", help=f"label languages: ja, en or ja,en (default: {','.join(settings.DEFAULT_LANG)})")
     p.add_argument("--points", action="append", metavar="FILE",
                    help="relief points: CSV, GeoJSON, KML/KMZ or uMap file (repeatable)")
+    p.add_argument("--overlays", action="append", metavar="FILE[#KIND]",
+                   help="lines and areas (roads, outage/flooded areas, hazard zones): KML/KMZ, GeoJSON, uMap, "
+                        "GeoPackage, Shapefile (.shp/.zip), FlatGeobuf, GPX, CSV/xlsx with WKT; #KIND (e.g. "
+                        "#closed_road) gives all its lines or areas that kind (repeatable)")
     p.add_argument("--osm-points", dest="osm_points", action=argparse.BooleanOptionalAction, default=None,
                    help="also take relief points (water taps, toilets, shelters…) from the OSM data (default: yes)")
     p.add_argument("--qr-url", dest="qr_url", metavar="URL",

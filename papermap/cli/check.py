@@ -8,8 +8,10 @@ from collections import Counter
 from papermap.cli import EXIT_STATUS
 from papermap.errors import InputError
 from papermap.model.categories import Categories, load_categories
+from papermap.model.overlays import load_overlay_kinds
 from papermap.model.points import Problem, ReadResult
-from papermap.sources.points import detect_format, read_points
+from papermap.sources.overlays import read_for_check
+from papermap.sources.points import detect_format
 from papermap.sources.points.csv import read_csv
 from papermap.sources.points.geojson import read_geojson
 from papermap.sources.points.kml import read_kml
@@ -21,17 +23,19 @@ STDIN = "<stdin>"   # how problems in piped input are located: <stdin>:LINE:FIEL
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "check",
-        help="validate relief-point files (CSV, GeoJSON, KML/KMZ, uMap)",
-        description="Read relief-point files the way 'build' does and print every problem as\n"
+        help="validate relief-point and overlay files (CSV, GeoJSON, KML/KMZ, uMap, GeoPackage, Shapefile, GPX…)",
+        description="Read relief-point and overlay files the way 'build' does and print every problem as\n"
                     "FILE:LINE_OR_FEATURE:FIELD: message. Exit status 1 if any row is unusable.",
         epilog="example:\n  curl -s https://example.org/water.csv | papermap check - --format csv\n\n" + EXIT_STATUS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="points file(s) to check; - reads standard input")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="points or overlay file(s) to check; FILE#KIND as for build --overlays; "
+                        "- reads points from standard input")
     p.add_argument("--format", choices=("csv", "geojson", "kml"),
                    help="what standard input holds (default: recognised from its content; files are "
                         "recognised by content and extension). A uMap export is geojson.")
-    p.add_argument("--summary", action="store_true", help="also print how many points each category got")
+    p.add_argument("--summary", action="store_true", help="also print how many points each category and how many lines and areas each kind got")
     p.add_argument("--categories", metavar="TOML", help="category table (default: the built-in categories.toml)")
     p.add_argument("--map", dest="category_map", action="append", default=[], metavar="NAME=CATEGORY",
                    help="treat a source's folder/category NAME as our CATEGORY id (repeatable)")
@@ -70,13 +74,14 @@ def run(args: argparse.Namespace) -> int:
     category_map = _parse_map(args.category_map)
     categories.check_map(category_map)
     counts: Counter[str] = Counter()
+    lines_areas: Counter[str] = Counter()   # overlays by kind
     fatal = warnings = 0
     for path in args.files:
         try:
             if path == "-":
-                result = read_stdin(args.format, categories, category_map)
+                result, overlays = read_stdin(args.format, categories, category_map), []
             else:
-                result = read_points(path, categories, category_map)
+                result, overlays = read_for_check(path, categories, category_map)
         except InputError as exc:
             print(f"{exc.file or path}:{exc.where}:{exc.field}: {exc.message}")
             fatal += 1
@@ -86,9 +91,15 @@ def run(args: argparse.Namespace) -> int:
             fatal += problem.fatal
             warnings += not problem.fatal
         counts.update(p.category for p in result.points)
+        lines_areas.update(o.kind for o in overlays)
     if args.summary:
         for c in categories:
             print(f"{c.id:<10} {c.ja} / {c.en}: {counts[c.id]}")
+        for k in load_overlay_kinds() if lines_areas else ():
+            print(f"{k.id:<16} {k.ja} / {k.en} ({k.geometry}): {lines_areas[k.id]}")
+    if lines_areas:
+        by_geometry = Counter(load_overlay_kinds().by_id[k].geometry for k in lines_areas.elements())
+        print(f"lines and areas: {by_geometry['line']} line(s), {by_geometry['area']} area(s)")
     total = sum(counts.values())
     print(f"{len(args.files)} file(s): {total} point(s), {fatal} unusable, {warnings} warning(s)")
     return 1 if fatal else 0

@@ -34,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Print a ready-to-fill relief-point file with every column explained in Japanese and "
                     "English. Fill it in with a spreadsheet, then run 'papermap check' on it.",
     )
-    p.add_argument("--format", choices=("csv", "geojson"), default="csv", help="file format (default: csv)")
+    p.add_argument("--format", choices=("csv", "geojson", "overlays"), default="csv",
+                   help="file format (default: csv); overlays: GeoJSON for lines and areas (roads, outage areas…)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE instead of standard output (CSV gets a BOM so Excel reads it as UTF-8)")
     p.set_defaults(run=run)
@@ -87,7 +88,12 @@ def geojson_template(categories: Categories) -> str:
 
 def run(args: argparse.Namespace) -> int:
     categories = load_categories()
-    text = csv_template(categories) if args.format == "csv" else geojson_template(categories)
+    if args.format == "overlays":   # lines and areas (sources/overlays/template.py)
+        from papermap.model.overlays import load_overlay_kinds
+        from papermap.sources.overlays.template import overlay_template
+        text = overlay_template(load_overlay_kinds())
+    else:
+        text = csv_template(categories) if args.format == "csv" else geojson_template(categories)
     if args.output:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
         Path(args.output).write_text(text, encoding=encoding, newline="")

@@ -14,9 +14,12 @@ from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
 from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem, legend_layout
+from papermap.layout.overlays import (OverlayLayer, around, kind_entries, kinds_by_page, lay_out_overlays,
+                                      listing_chunks, overlay_texts, overview_legend, page_legend)
 from papermap.layout.qr import QrMatrix, qr_payload
 from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat
-from papermap.layout.sheets import IndexLine, IndexSheet, MapSheet, OverviewSheet, Sheet, TableSheets
+from papermap.layout.sheets import (IndexLine, IndexSheet, MapSheet, OverlayListSheets, OverviewSheet, Sheet,
+                                    TableSheets)
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
 from papermap.layout.table import (APPROX_MARK, CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow,
                                    continued_from, layout_table)
@@ -83,6 +86,7 @@ class AtlasFormat(SheetFormat):
         self._content = content
         self._by_cell = {(a.cell.row, a.cell.col): a for a in content.cells}
         pages, self._members = self.choose_pages(content)
+        layer = content.overlays
         self._pages = pages
         placed: set[int] = set()
         for page in pages:
@@ -96,6 +100,7 @@ class AtlasFormat(SheetFormat):
         for page in pages:
             for cat in {content.points[i].category for i in self._members[(page.row, page.col)].tolist()}:
                 self._index.setdefault(cat, []).append(page.number)
+        self._overlay_index = kinds_by_page(layer, ((p.number, p.window) for p in pages))
         return LaidOut(pages, placed)
 
     def choose_pages(self, content: AtlasContent) -> tuple[list[MapPage], dict[tuple[int, int], np.ndarray]]:
@@ -103,8 +108,10 @@ class AtlasFormat(SheetFormat):
         cells with something on them; a format with other pages (around points) says its own."""
         xy = content.xy
         members = {pos: _inside(xy, a.cell.window) for pos, a in self._by_cell.items()}
+        layer = content.overlays    # a line or area alone makes a page too: nothing the data says is lost
         pages = number_pages([a.cell for a in content.cells],
-                             keep=lambda c: self._by_cell[(c.row, c.col)].content or len(_inside(xy, c.own)) > 0)
+                             keep=lambda c: self._by_cell[(c.row, c.col)].content or len(_inside(xy, c.own)) > 0
+                             or (layer is not None and layer.crosses(c.own)))
         return pages, members
 
     def texts(self) -> Iterator[str]:
@@ -117,6 +124,8 @@ class AtlasFormat(SheetFormat):
         yield from sheet_texts(content.info, content.points + content.unplaced, content.categories,
                                (lb for a in content.cells for lb in a.labels))
         yield from content.source_lines.values()
+        if content.overlays is not None:
+            yield from overlay_texts(content.overlays.overlays, content.overlays.kinds, self.cfg.lang)
 
     def jobs(self) -> list[Job]:
         address_only = [self._address_only] if self._content.unplaced else []
@@ -130,14 +139,16 @@ class AtlasFormat(SheetFormat):
         pt = vp.to_pt(content.xy) if len(content.xy) else np.empty((0, 2))
         dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(content.points, pt.tolist())]
         pages_of = {cat: " → " + page_ranges(nums) for cat, nums in self._index.items()}
-        indexed = legend_entries(set(self._index), content.categories, pages_of, cfg.lang)
+        indexed = legend_entries(set(self._index), content.categories, pages_of, cfg.lang) + kind_entries(
+            content.overlays, self._overlay_index, cfg.lang, lambda nums: " → " + page_ranges(nums))
         try:   # the index of pages by kind fits in the footer's legend box, or gets a sheet of its own
             legend, index_sheets = self._footer_legend(indexed), []
         except LegendDoesNotFitError:
-            legend = self._footer_legend(legend_entries(set(self._index), content.categories, langs=cfg.lang))
+            legend = overview_legend(legend_entries(set(self._index), content.categories, langs=cfg.lang),
+                                     kind_entries(content.overlays, self._overlay_index, cfg.lang), self._footer_legend)
             index_sheets = index_layout(indexed, sheet, content.measure, cfg.lang)
         overview = OverviewSheet(content.overview_ops, rects, dots, legend, self._codes[self._payloads[0]],
-                                 round(1000.0 / (vp.k / MM)))
+                                 round(1000.0 / (vp.k / MM)), lay_out_overlays(content.overlays, vp, labels=False))
         return [overview, *index_sheets]
 
     def _footer_legend(self, entries: list[LegendEntry]) -> list[LegendItem]:
@@ -153,12 +164,16 @@ class AtlasFormat(SheetFormat):
         xy_pt = vp.to_pt(content.xy[idx]) if len(idx) else np.empty((0, 2))
         ms, rows = lay_out_map_page(page, self._by_cell[(page.row, page.col)], pts, xy_pt, content.categories,
                                     self.cfg, self._codes[self._payloads[page.number]], self.frame_pt,
-                                    self._footer_legend)
+                                    self._footer_legend, content.overlays, content.measure)
         height = table_height(sheet)
         chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
                               langs=self.cfg.lang, page_label=str(page.number),
                               sources=source_lines(rows, content.source_lines, self.cfg.lang)) if rows else []
-        return [ms, TableSheets(page, chunks)]
+        sheets: list[Sheet] = [ms, TableSheets(page, chunks)]
+        if ms.overlays.rows:
+            sheets.append(OverlayListSheets(page, listing_chunks(ms.overlays.rows, content.overlays.kinds, sheet,
+                                                                 content.measure, self.cfg.lang)))
+        return sheets
 
     def _address_only(self) -> list[Sheet]:
         """The points the map data could not place, after the map pages: listed, never dropped."""
@@ -196,17 +211,23 @@ def legend_entries(cat_ids, categories: Categories, suffix: dict[str, str] | Non
 
 def lay_out_map_page(page: MapPage, drawn: CellDrawing, pts: list[Point], xy_pt: np.ndarray,
                      categories: Categories, cfg: Config, qr: QrMatrix, frame: Box,
-                     fit_legend: Callable[[list[LegendEntry]], list[LegendItem]]) -> tuple[MapSheet, list[TableRow]]:
-    """Symbols numbered in reading order, the legend of what is on the page (``fit_legend`` lays it
-    out in the footer), the QR code, the table rows."""
+                     fit_legend: Callable[[list[LegendEntry]], list[LegendItem]],
+                     overlays: OverlayLayer | None = None,
+                     measure: Measure | None = None) -> tuple[MapSheet, list[TableRow]]:
+    """Symbols numbered in reading order, the lines and areas (lettered clear of the symbols,
+    text measured by ``measure``), the legend of what is on the page (``fit_legend`` lays it out
+    in the footer), the QR code, the table rows."""
     keys = [str(i) for i in range(len(pts))]
     symbols = place_symbols([(k, float(x), float(y)) for k, (x, y) in zip(keys, xy_pt.tolist())],
                             SYMBOL_MM * MM, frame) if pts else []
     by_key = dict(zip(keys, pts))
     rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
-    ms = MapSheet(page, drawn.ops, drawn.labels, symbols, {k: p.category for k, p in by_key.items()},
-                  fit_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang)), qr,
-                  frozenset(k for k, p in by_key.items() if p.approximate))
+    lines_areas = lay_out_overlays(overlays, Viewport(page.window, frame), measure,
+                                   around(((s.x, s.y) for s in symbols), SYMBOL_MM * MM))
+    legend, lines_areas = page_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang),
+                                      lines_areas, overlays, fit_legend)
+    ms = MapSheet(page, drawn.ops, drawn.labels, symbols, {k: p.category for k, p in by_key.items()}, legend, qr,
+                  approx=frozenset(k for k, p in by_key.items() if p.approximate), overlays=lines_areas)
     return ms, rows
 
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from papermap.layout.grid import Box, Cell, MapPage
 from papermap.layout.labels import Label
+from papermap.layout.overlays import OverlayLayer
 from papermap.layout.qr import QrMatrix
 from papermap.layout.sheets import Sheet, SheetText
 from papermap.layout.text import Measure
@@ -64,6 +65,7 @@ class AtlasContent:
     qr_codes: Callable[[list[str]], dict[str, QrMatrix]]            # payloads -> modules, cached
     unplaced: list[Point] = field(default_factory=list)             # only an address, not found in the map data
     source_lines: dict[str, str] = field(default_factory=dict)      # Point.source -> "name · licence · as of"
+    overlays: OverlayLayer | None = None                            # lines and areas, projected
 
 
 @dataclass

@@ -11,6 +11,7 @@ from papermap.layout.frame import SheetLayout
 from papermap.layout.grid import Box, MapPage
 from papermap.layout.labels import Label
 from papermap.layout.legend import LegendEntry, LegendItem
+from papermap.layout.overlays import ListingChunk, PageOverlays
 from papermap.layout.qr import QrMatrix
 from papermap.layout.symbols import SymbolPlacement
 from papermap.layout.table import TableChunk
@@ -40,6 +41,7 @@ class MapSheet:
     legend: list[LegendItem]           # laid out in the footer's legend box
     qr: QrMatrix
     approx: frozenset[str] = frozenset()   # placement keys of points placed from their address: a dashed ring
+    overlays: PageOverlays = PageOverlays()   # lines and areas, their letters and listing rows
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class OverviewSheet:
     legend: list[LegendItem]
     qr: QrMatrix
     scale: int                                                               # the overview's own
+    overlays: PageOverlays = PageOverlays()                                  # every line and area
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,6 @@ class ListedMapSheet:
     centre: tuple[float, float] | None   # the point a page is around, ringed
 
 
-
-
 @dataclass(frozen=True)
 class AddressOnlySheets:
     """The points that have only an address the map data could not place (layout/addressonly.py):
@@ -117,4 +118,12 @@ class AddressOnlySheets:
     chunks: list[TableChunk]
 
 
-Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet | AddressOnlySheets
+@dataclass(frozen=True)
+class OverlayListSheets:
+    """The lines and areas of one map page by letter (layout/overlays.py), a chunk per sheet."""
+
+    page: MapPage
+    chunks: list[ListingChunk]
+
+
+Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet | AddressOnlySheets | OverlayListSheets

@@ -10,8 +10,8 @@ from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.legend import LegendItem
 from papermap.layout.qr import QrMatrix
-from papermap.layout.sheets import (AddressOnlySheets, IndexSheet, ListedMapSheet, MapSheet, OverviewSheet, Sheet,
-                                   SheetText, TableSheets)
+from papermap.layout.sheets import (AddressOnlySheets, IndexSheet, ListedMapSheet, MapSheet, OverlayListSheets,
+                                   OverviewSheet, Sheet, SheetText, TableSheets)
 from papermap.layout.addressonly import HEADING_PT
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
@@ -19,6 +19,7 @@ from papermap.model.categories import Categories
 from papermap.model.style import Style
 from papermap.render import sheet as draw
 from papermap.render.legend import draw_legend
+from papermap.render.overlays import draw_listing_sheets, draw_overlay_tags, draw_overlays
 from papermap.render.pdf import BLACK, Document, num
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.render.symbols import Mark, draw_leaders, draw_symbol, draw_symbols
@@ -71,9 +72,12 @@ def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
 
 
 def _map_marks(doc: Document, paper: Stationery, ms: MapSheet) -> None:
-    """What goes over a map page's basemap: street and place names, leader lines, numbered symbols."""
+    """What goes over a map page's basemap, bottom to top: lines and areas, street and place names,
+    the letters of lines and areas, leader lines, numbered symbols."""
     style = paper.style
+    draw_overlays(doc, ms.overlays, paper.sheet.map, style.mono)
     draw.draw_labels(doc, ms.labels, style["labels"])
+    draw_overlay_tags(doc, ms.overlays)
     draw_leaders(doc, ms.symbols)
     size = SYMBOL_MM * MM
     draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
@@ -176,6 +180,9 @@ def draw_address_only(doc: Document, paper: Stationery, sheets: AddressOnlySheet
         draw_table(doc, chunk, body.x * MM, top - 10 - 2 * HEADING_PT, symbols)
         draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
         doc.end_sheet()
+def draw_overlay_list_sheets(doc: Document, paper: Stationery, listing: OverlayListSheets) -> None:
+    """The lines and areas of one map page by letter (render/overlays.py)."""
+    draw_listing_sheets(doc, paper.sheet, paper.info, listing, paper.style.mono)
 
 
 def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> None:
@@ -183,6 +190,7 @@ def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> 
     index of which pages hold which kind of point."""
     sheet, style = paper.sheet, paper.style
     doc.literal(ov.ops)
+    draw_overlays(doc, ov.overlays, sheet.map, style.mono)
     doc.save_state()
     m = sheet.map
     p = doc.path()
@@ -217,5 +225,5 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
 DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
     MapSheet: draw_map_sheet, TableSheets: draw_table_sheets,
     OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet, ListedMapSheet: draw_listed_map_sheet,
-    AddressOnlySheets: draw_address_only,
+    AddressOnlySheets: draw_address_only, OverlayListSheets: draw_overlay_list_sheets,
 }

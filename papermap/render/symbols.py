@@ -9,7 +9,9 @@ from typing import NamedTuple
 
 import shapely
 
+from papermap.layout.overlays import SWATCH
 from papermap.layout.symbols import SymbolPlacement
+from papermap.render.overlays import draw_sample
 from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, num, text_width
 from papermap.settings import MIN_FONT_PT
 
@@ -138,7 +140,11 @@ def draw_symbols(doc: Document, marks: Sequence[Mark], mono: bool) -> None:
 
 def draw_symbol(doc: Document, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
                 mono_fill: str, number: int | None, mono: bool) -> None:
-    """One symbol: ``draw_symbols`` for a single mark."""
+    """One symbol: ``draw_symbols`` for a single mark; for a legend entry of shape "overlay:KIND",
+    that line or area kind's sample (render/overlays.py)."""
+    if shape.startswith(SWATCH):
+        draw_sample(doc, shape, x, y, size_pt, mono)
+        return
     draw_symbols(doc, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
 
 

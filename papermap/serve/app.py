@@ -316,9 +316,8 @@ def make_app(state: ServeState) -> Starlette:
         return FileResponse(font_path(), media_type="font/ttf", headers={"cache-control": "max-age=86400"})
 
     async def health(request: Request) -> Response:
-        worker = state.builder._worker if state.builder else None
         return JSONResponse({"ok": True, "map": state.overview is not None,
-                             "worker": bool(worker and worker.is_alive())})
+                             "worker": bool(state.builder and state.builder.worker_alive)})
 
     async def headers(request: Request, call_next):
         response = await call_next(request)

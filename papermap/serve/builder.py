@@ -210,6 +210,11 @@ class Builder:
             raise PapermapError(call["error"])
         return call["value"]
 
+    @property
+    def worker_alive(self) -> bool:
+        """Whether the build worker is running (the health check says so)."""
+        return self._worker is not None and self._worker.is_alive()
+
     def position(self, job_id: str) -> int:
         """How many builds run or wait before this one (0: it is running or finished)."""
         with self._lock:

@@ -9,6 +9,7 @@ from papermap.errors import InputError
 from papermap.model.categories import Categories
 from papermap.model.dedupe import merge_duplicates
 from papermap.model.points import ReadResult
+from papermap.sources.overlays import overlay_only
 from papermap.sources.points import points_from_osm, read_points
 
 
@@ -27,6 +28,8 @@ def read_sources(cfg: Config, categories: Categories) -> tuple[ReadResult, list[
     combined, sources, warnings = ReadResult(), [], []
     for spec in source_specs(cfg):
         path = Path(spec["path"]) if "path" in spec else _fetched(spec["url"], cfg, warnings.append)
+        if overlay_only(path):   # GeoPackage, Shapefile, GPX, WKT CSV…: read, points too, by sources/overlays
+            continue
         result = read_points(path, categories, spec.get("category_map"))
         if "url" in spec:
             for p in result.points:

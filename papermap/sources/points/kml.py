@@ -31,16 +31,80 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, Ru
                OSError, lzma.LZMAError, zlib.error)
 
 
-def _tag(el: Element) -> str:
+# Reading KML's elements, shared with the lines-and-areas reader (sources/overlays/kml.py), so both
+# readers see a file alike and name its placemarks alike.
+
+def tag_of(el: Element) -> str:
+    """The element's name without its namespace ("Placemark")."""
     return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
 
 
-def _child(el: Element, name: str) -> Element | None:
-    return next((c for c in el if _tag(c) == name), None)
+def child_of(el: Element, name: str) -> Element | None:
+    """The first child called ``name``, if any."""
+    return next((c for c in el if tag_of(c) == name), None)
 
 
-def _text(el: Element | None) -> str:
+def text_of(el: Element | None) -> str:
+    """The element's own text, stripped; "" for no element."""
     return (el.text or "").strip() if el is not None else ""
+
+
+def kml_root(path: str | Path, data: bytes) -> Element:
+    """The <kml> root element of ``data`` (KML or KMZ), parsed safely; anything else refused."""
+    root = parse_kml(path, data)
+    if tag_of(root) != "kml":
+        raise InputError(f"not KML: the root element is <{tag_of(root)}>", file=str(path))
+    return root
+
+
+def placemarks(root: Element, file: str = "") -> Iterator[tuple[Element, int, list[str]]]:
+    """Every placemark in document order, numbered from 1, with its folder names (innermost
+    first): the folders are a My Maps layer, the data's category or kind hint. Folders nested
+    deeper than ``settings.MAX_NESTING`` are refused (an error naming ``file``), never a RecursionError."""
+    counter = itertools.count(1)
+
+    def walk(el: Element, folders: list[str], depth: int) -> Iterator[tuple[Element, int, list[str]]]:
+        if depth > settings.MAX_NESTING:
+            raise InputError(f"folders nested more than {settings.MAX_NESTING} deep", file=file,
+                             where=f"folder {folders[0][:40]!r}" if folders and folders[0] else "")
+        for child in el:
+            kind = tag_of(child)
+            if kind == "Folder":
+                yield from walk(child, [text_of(child_of(child, "name")), *folders], depth + 1)
+            elif kind == "Document":
+                yield from walk(child, folders, depth + 1)  # the map's title, not a category
+            elif kind == "Placemark":
+                yield child, next(counter), folders
+
+    return walk(root, [], 0)
+
+
+def placemark_where(pm: Element, n: int) -> str:
+    """How messages name placemark ``n``: "placemark 3 '給水所'"."""
+    name = text_of(child_of(pm, "name"))
+    return f"placemark {n}" + (f" {name[:40]!r}" if name else "")
+
+
+def extended_data(pm: Element) -> dict[str, str]:
+    """The placemark's ExtendedData fields (<Data name><value> and <SimpleData name>), in order."""
+    record: dict[str, str] = {}
+    extended = child_of(pm, "ExtendedData")
+    if extended is not None:
+        for data in extended.iter():
+            if tag_of(data) == "Data" and data.get("name"):
+                record[data.get("name", "")] = text_of(child_of(data, "value"))
+            elif tag_of(data) == "SimpleData" and data.get("name"):
+                record[data.get("name", "")] = text_of(data)
+    return record
+
+
+def own_description(pm: Element, record: Mapping[str, str]) -> str:
+    """The placemark's description, or "" when it only repeats its ExtendedData ``record`` as
+    "key: value<br>…" (My Maps does): the fields are kept, not the copy."""
+    description = text_of(child_of(pm, "description"))
+    if description and record and html_to_text(description).startswith(f"{next(iter(record))}:"):
+        return ""
+    return description
 
 
 def kml_bytes(path: str | Path, data: bytes) -> bytes:
@@ -86,47 +150,23 @@ def parse_kml(path: str | Path, data: bytes) -> Element:
 def read_kml(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
              data: bytes | None = None) -> ReadResult:
     """Every placemark, with its folder names (innermost first) as category candidates."""
-    root = parse_kml(path, Path(path).read_bytes() if data is None else data)
-    if _tag(root) != "kml":
-        raise InputError(f"not KML: the root element is <{_tag(root)}>", file=str(path))
+    root = kml_root(path, Path(path).read_bytes() if data is None else data)
     builder = PointBuilder(path, categories, category_map)
-    _walk(root, [], builder, itertools.count(1))
+    for pm, n, folders in placemarks(root, builder.file):
+        _placemark(pm, n, folders, builder)
     return builder.finish()
 
 
-def _walk(el: Element, folders: list[str], builder: PointBuilder, counter: Iterator[int], depth: int = 0) -> None:
-    if depth > settings.MAX_NESTING:
-        raise InputError(f"folders nested more than {settings.MAX_NESTING} deep", file=builder.file,
-                         where=f"folder {folders[0][:40]!r}" if folders and folders[0] else "")
-    for child in el:
-        kind = _tag(child)
-        if kind == "Folder":
-            _walk(child, [_text(_child(child, "name")), *folders], builder, counter, depth + 1)
-        elif kind == "Document":
-            _walk(child, folders, builder, counter, depth + 1)  # the map's title, not a category
-        elif kind == "Placemark":
-            _placemark(child, next(counter), folders, builder)
-
-
 def _placemark(pm: Element, n: int, folders: list[str], builder: PointBuilder) -> None:
-    name = _text(_child(pm, "name"))
-    where = f"placemark {n}" + (f" {name[:40]!r}" if name else "")
-    record: dict[str, str] = {}
-    extended = _child(pm, "ExtendedData")
-    if extended is not None:
-        for data in extended.iter():
-            if _tag(data) == "Data" and data.get("name"):
-                record[data.get("name", "")] = _text(_child(data, "value"))
-            elif _tag(data) == "SimpleData" and data.get("name"):
-                record[data.get("name", "")] = _text(data)
+    where = placemark_where(pm, n)
+    record = extended_data(pm)
     fields, extra = split_record(record)
-    fields["name"] = name
-    address = _text(_child(pm, "address"))   # KML's own <address>, which My Maps writes for an address-only place
+    fields["name"] = text_of(child_of(pm, "name"))
+    address = text_of(child_of(pm, "address"))   # KML's own <address>, which My Maps writes for an address-only place
     if address and not fields.get("address"):
         fields["address"] = address
-    description = _text(_child(pm, "description"))
-    # My Maps repeats ExtendedData as "key: value<br>…" in the description: keep the fields, not the copy
-    if description and not (record and html_to_text(description).startswith(f"{next(iter(record))}:")):
+    description = own_description(pm, record)
+    if description:
         fields["description"] = description
     folders = [f for f in folders if f]
     points = _points(pm)
@@ -141,18 +181,19 @@ def _placemark(pm: Element, n: int, folders: list[str], builder: PointBuilder) -
 
 
 def _points(pm: Element) -> list[tuple[str, str]] | str | None:
-    """The placemark's point coordinates as text; the geometry's name if it is not made of points;
-    None if it has no geometry at all."""
+    """The placemark's point coordinates as text; the geometry's name if it has no point at all
+    (a line or area: sources/overlays draws it); None if it has no geometry. A MultiGeometry of a
+    point and a line keeps its point here (the line is drawn by sources/overlays too)."""
     kinds = []
     coords = []
     for el in pm.iter():
-        kind = _tag(el)
+        kind = tag_of(el)
         if kind in ("LineString", "LinearRing", "Polygon", "Track", "Model"):
             kinds.append(kind)
         elif kind == "Point":
-            text = _text(_child(el, "coordinates"))
+            text = text_of(child_of(el, "coordinates"))
             parts = text.split(",")
             coords.append((parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""))
-    if kinds:
+    if kinds and not coords:
         return kinds[0]
     return coords or None
