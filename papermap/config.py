@@ -28,6 +28,7 @@ class Config:
     jobs: int = 0                                          # 0: all cores
     cache_dir: Path | None = None
     offline: bool = False
+    large_print: bool = False                              # table text >= 12 pt, names 14 pt, symbols 1.5x
 
 
 def parse_bbox(value, where: str = "bbox") -> tuple[float, float, float, float]:
@@ -91,8 +92,10 @@ def load_config(path: Path | None, overrides: dict) -> Config:
 
 
 def _checked(cfg: Config) -> Config:
-    if cfg.osm is None:
-        raise InputError("no OSM data given: use --osm FILE or osm = \"FILE\" in the config")
+    if cfg.osm is None and not (cfg.points or cfg.sources):
+        # with points alone a plain atlas is built on a coordinate grid (no basemap)
+        raise InputError("no OSM data and no points given: use --osm FILE or --points FILE "
+                         "(or osm = \"FILE\" / points = [...] in the config)")
     if cfg.bbox is not None:
         cfg.bbox = parse_bbox(cfg.bbox)
     cfg.lang = parse_lang(cfg.lang)
