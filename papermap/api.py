@@ -34,8 +34,8 @@ class Settings(TypedDict, total=False):
     """The keyword settings of :class:`Config` and :func:`build`: the config file's keys.
 
     osm : path
-        OSM extract: ``.osm.pbf``, ``.osm``, ``.osm.bz2`` or Overpass ``.json`` (required, here or
-        in the config file).
+        OSM extract: ``.osm.pbf``, ``.osm``, ``.osm.bz2`` or Overpass ``.json``. Without it (and
+        with ``points``) a plain atlas is built on a coordinate grid, saying no basemap was available.
     title : str
         Title printed on every sheet (default: the extract's file name).
     bbox : str or sequence of 4 floats
@@ -68,6 +68,9 @@ class Settings(TypedDict, total=False):
         Cache for downloads and drawn basemaps (default: the user cache folder).
     offline : bool
         Use only cached copies of URL sources.
+    large_print : bool
+        Large print for elderly readers: table text at least 12 pt, names 14 pt, symbols 1.5 times
+        larger, nothing under 9 pt.
     """
 
     osm: PathLike
@@ -87,6 +90,7 @@ class Settings(TypedDict, total=False):
     jobs: int
     cache_dir: PathLike
     offline: bool
+    large_print: bool
 
 
 def _describe(hint: Any) -> str:

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")
+            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline",
+            "large_print")
 
 OUTPUTS = """\
 outputs:
@@ -38,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("config", nargs="?", type=Path, help="TOML config file (optional)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="FILE.pdf, FILE.png (one PNG per sheet: FILE-01.png…) or - for standard output")
-    p.add_argument("--osm", metavar="FILE", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json")
+    p.add_argument("--osm", metavar="FILE", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json "
+                                                "(optional with --points: a plain atlas on a coordinate grid)")
     p.add_argument("--bbox", metavar="W,S,E,N",
                    help="area as west,south,east,north in degrees (default: the extract's extent)")
     p.add_argument("--paper", help=f"paper size: {' or '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")
@@ -62,6 +64,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", dest="cache_dir", metavar="DIR",
                    help="cache for downloads and drawn basemaps (default: the user cache folder)")
     p.add_argument("--offline", action="store_const", const=True, help="use only cached copies of URL sources")
+    p.add_argument("--large-print", dest="large_print", action="store_const", const=True,
+                   help="large print: table text >= 12 pt, names 14 pt, symbols 1.5x, nothing under 9 pt")
     p.add_argument("--no-cache", action="store_true", help="draw the basemap afresh and do not cache it")
     p.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                    help=f"resolution of PNG previews, {DPI_RANGE[0]} to {DPI_RANGE[1]} (default: {DEFAULT_DPI})")

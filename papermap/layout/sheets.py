@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from papermap.layout.grid import MapPage
 from papermap.layout.labels import Label
 from papermap.layout.legend import LegendEntry, LegendItem
+from papermap.layout.navigation import BoxLabel, GridRefs, IndexEntry
 from papermap.layout.qr import QrMatrix
 from papermap.layout.symbols import SymbolPlacement
 from papermap.layout.table import TableChunk
@@ -38,6 +39,8 @@ class MapSheet:
     categories_of: dict[str, str]      # placement key -> category id
     legend: list[LegendItem]           # laid out in the footer's legend box
     qr: QrMatrix
+    grid: GridRefs | None = None       # grid references on the frame's edges (layout/navigation.py)
+    nodata: tuple[tuple[tuple[float, float], ...], ...] = ()   # rings (sheet points) beyond the extract's data
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class OverviewSheet:
     legend: list[LegendItem]
     qr: QrMatrix
     scale: int                                                               # the overview's own
+    labels: tuple[BoxLabel, ...] = ()        # page (or section) numbers sized to their boxes
+    sections: bool = False                   # the grid shows sections of pages, each with an index sheet
 
 
 @dataclass(frozen=True)
@@ -77,4 +82,27 @@ class IndexSheet:
     lines: list[IndexLine]
 
 
-Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet
+@dataclass(frozen=True)
+class SectionSheet:
+    """One section of a big atlas: its pages' boxes and numbers over the overview's drawing,
+    zoomed (``zoom`` and ``shift`` map the overview's sheet points onto this sheet)."""
+
+    number: int
+    ops: str
+    zoom: float
+    shift: tuple[float, float]
+    grid: list[tuple[tuple[tuple[float, float], tuple[float, float]], str]]
+    labels: tuple[BoxLabel, ...]
+    scale: int
+
+
+@dataclass(frozen=True)
+class NameIndexSheet:
+    """A sheet of the index at the end: names (places, streets, relief points by kind) with the
+    page and grid cell where each is printed."""
+
+    heading: str
+    entries: tuple[IndexEntry, ...]
+
+
+Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | SectionSheet | NameIndexSheet
