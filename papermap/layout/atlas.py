@@ -13,6 +13,7 @@ from papermap.layout import atlasnav
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
+from papermap.layout.coverage import no_data_rings
 from papermap.layout.navigation import REF_PT, column_name
 from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem, legend_layout
 from papermap.layout.qr import QrMatrix, qr_payload
@@ -161,7 +162,8 @@ class AtlasFormat(SheetFormat):
         ms, rows = lay_out_map_page(page, self._by_cell[(page.row, page.col)], pts, xy_pt, content.categories,
                                     self.cfg, self._codes[self._payloads[page.number]], self.frame_pt,
                                     self._footer_legend)
-        ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, REF_PT))
+        ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, REF_PT),
+                     nodata=no_data_rings(vp, content.covered))
         height = table_height(sheet)
         chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
                               langs=self.cfg.lang, page_label=str(page.number)) if rows else []

@@ -62,6 +62,7 @@ class AtlasContent:
     measure: Measure                                   # text width at a size, in points
     to_lonlat: Callable[[Box], tuple[float, float, float, float]]   # a window as W, S, E, N degrees
     qr_codes: Callable[[list[str]], dict[str, QrMatrix]]            # payloads -> modules, cached
+    covered: tuple | None = None       # the extract's extent, a projected ring: beyond it pages are hatched
 
 
 @dataclass

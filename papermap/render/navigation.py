@@ -104,12 +104,15 @@ def draw_no_data(doc: Document, rings, langs: tuple[str, ...], size: float = 9.0
     doc.literal(" ".join(lines) + " S")
     doc.restore_state()
     text = say("no_data", tuple(reversed(langs)) if langs == ("ja", "en") else langs)
+    import shapely
+    from shapely.ops import polylabel
+
     runs = []
     for ring in rings:
-        rx = [x for x, _ in ring]
-        ry = [y for _, y in ring]
-        if max(rx) - min(rx) > text_width(text, size) + 8 and max(ry) - min(ry) > size * 2:
-            runs.append(_centred((min(rx) + max(rx)) / 2, (min(ry) + max(ry)) / 2, text, size, BLACK))
+        spot = polylabel(shapely.Polygon(ring), tolerance=2.0)   # the point deepest inside the ring
+        if shapely.Polygon(ring).contains(shapely.box(spot.x - text_width(text, size) / 2 - 4, spot.y - size,
+                                                       spot.x + text_width(text, size) / 2 + 4, spot.y + size)):
+            runs.append(_centred(spot.x, spot.y, text, size, BLACK))
     doc.texts(runs, halo=HALO)
     doc.texts(runs)
 
@@ -119,3 +122,12 @@ def info_scale(info: SheetText, scale: int) -> SheetText:
     from dataclasses import replace
 
     return replace(info, scale=scale)
+
+
+def graticule_ops(frame: tuple[float, float, float, float], lines) -> str:
+    """PDF operators for a plain sheet with a coordinate grid: white ground, thin grey lines."""
+    x0, y0, x1, y1 = frame
+    paths = " ".join(" ".join(f"{x:.2f} {y:.2f} {'m' if k == 0 else 'l'}" for k, (x, y) in enumerate(line))
+                     for line in lines)
+    return (f"q {x0:.2f} {y0:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re W n 1 g {x0:.2f} {y0:.2f} {x1 - x0:.2f} "
+            f"{y1 - y0:.2f} re f .55 G .4 w {paths} S Q")

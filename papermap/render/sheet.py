@@ -69,7 +69,7 @@ def draw_labels(doc: Document, labels: list[Label], label_style: dict) -> None:
         cos, sin = math.cos(math.radians(lab.angle)), math.sin(math.radians(lab.angle))
         dx, dy = -text_width(lab.text, lab.size) / 2, -lab.size * 0.35
         runs.append(Run(lab.x + dx * cos - dy * sin, lab.y + dx * sin + dy * cos, lab.text, lab.size, 100.0,
-                        Colour.hex(colours[lab.kind]), lab.angle))
+                        Colour.hex(colours.get(lab.kind, label_style["colour"])), lab.angle))
     doc.texts(runs, halo=(halo, label_style["halo_pt"]))
     doc.texts(runs)
 
