@@ -68,9 +68,6 @@ class Settings(TypedDict, total=False):
         Cache for downloads and drawn basemaps (default: the user cache folder).
     offline : bool
         Use only cached copies of URL sources.
-    large_print : bool
-        Large print for elderly readers: table text at least 12 pt, names 14 pt, symbols 1.5 times
-        larger, nothing under 9 pt.
     """
 
     osm: PathLike
@@ -90,7 +87,6 @@ class Settings(TypedDict, total=False):
     jobs: int
     cache_dir: PathLike
     offline: bool
-    large_print: bool
 
 
 def _describe(hint: Any) -> str:

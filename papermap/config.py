@@ -28,7 +28,6 @@ class Config:
     jobs: int = 0                                          # 0: all cores
     cache_dir: Path | None = None
     offline: bool = False
-    large_print: bool = False                              # table text >= 12 pt, names 14 pt, symbols 1.5x
 
 
 def parse_bbox(value, where: str = "bbox") -> tuple[float, float, float, float]:

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline",
-            "large_print")
+            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline")
 
 OUTPUTS = """\
 outputs:
@@ -64,8 +63,6 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", dest="cache_dir", metavar="DIR",
                    help="cache for downloads and drawn basemaps (default: the user cache folder)")
     p.add_argument("--offline", action="store_const", const=True, help="use only cached copies of URL sources")
-    p.add_argument("--large-print", dest="large_print", action="store_const", const=True,
-                   help="large print: table text >= 12 pt, names 14 pt, symbols 1.5x, nothing under 9 pt")
     p.add_argument("--no-cache", action="store_true", help="draw the basemap afresh and do not cache it")
     p.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                    help=f"resolution of PNG previews, {DPI_RANGE[0]} to {DPI_RANGE[1]} (default: {DEFAULT_DPI})")
