@@ -50,7 +50,8 @@ def text_boxes(path: Path, page: int) -> list[tuple[str, tuple[float, float, flo
     import pdfplumber
 
     with pdfplumber.open(str(path)) as pdf:
-        words = pdf.pages[page].extract_words(keep_blank_chars=False, use_text_flow=False)
+        # a halo is the same text drawn twice (outline, then fill): read it once
+        words = pdf.pages[page].dedupe_chars().extract_words(keep_blank_chars=False, use_text_flow=False)
     return [(w["text"], (w["x0"], w["top"], w["x1"], w["bottom"])) for w in words]
 
 

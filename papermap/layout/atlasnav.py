@@ -57,13 +57,14 @@ def overview_grid(pages: Sequence[MapPage], vp: Viewport, overlap_m: float, meas
     if readable(labels):
         return rects, labels, []
     blocks = sections(pages, section_size(step, vp.frame_pt))
-    word = say("section", langs, sep=" ")
     rects = []
     for s in blocks:
         (x0, y0), (x1, y1) = vp.to_pt(np.array([s.window[:2], s.window[2:]])).tolist()
-        rects.append((((x0, y0), (x1, y1)), f"{word} {s.number}"))
-    # sections share the overlap band of their edge pages: labels go in the boxes less it
-    labels = page_labels([(own_box((a[0], a[1], b[0], b[1]), overlap_m * vp.k), t) for (a, b), t in rects], measure)
+        rects.append((((x0, y0), (x1, y1)), str(s.number)))
+    # sections share the overlap band of their edge pages: labels go in the boxes less it, each
+    # sized to its own box (a section at the area's edge may hold a single page)
+    labels = [page_labels([(own_box((a[0], a[1], b[0], b[1]), overlap_m * vp.k), t)], measure)[0]
+              for (a, b), t in rects]
     return rects, labels, blocks
 
 
