@@ -6,6 +6,7 @@ from __future__ import annotations
 from papermap.layout.furniture import say
 from papermap.layout.navigation import BoxLabel, GridRefs
 from papermap.layout.sheets import NameIndexSheet, SectionSheet, SheetText
+from papermap.render.mapops import hatch_lines
 from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, text_width
 from papermap.settings import MM
 
@@ -91,14 +92,7 @@ def draw_no_data(doc: Document, rings, langs: tuple[str, ...], size: float = 9.0
     doc.draw_path(p, fill=True, stroke=False)
     xs = [x for ring in rings for x, _ in ring]
     ys = [y for ring in rings for _, y in ring]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    step = 3 * MM
-    d = y1 - y0
-    lines = []
-    k = x0 - d
-    while k < x1:
-        lines.append(f"{k:.2f} {y0:.2f} m {k + d:.2f} {y1:.2f} l")
-        k += step
+    lines = hatch_lines((min(xs), min(ys), max(xs), max(ys)), 3 * MM)
     doc.stroke(Colour(0.55, 0.55, 0.55))
     doc.line_width(0.5)
     doc.literal(" ".join(lines) + " S")
