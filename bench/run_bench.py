@@ -53,7 +53,7 @@ CATEGORIES = (("water", "給水所"), ("bath", "入浴施設"), ("laundry", "洗
 POINTS_HEADER = ("id", "category", "name", "lat", "lon", "hours", "status")
 CASES = ("peers-job", "peers-job-5000", "peers-job-2500", "points-10", "points-1000", "points-10000",
          "points-address-1000",
-         "refresh", "serve-refresh", "realdata", "empty-sea", "overlays")
+         "refresh", "serve-refresh", "realdata", "empty-sea", "overlays", "pages-1000")
 FLAGS_OF_INTEREST = ("--points", "--no-osm-points", "--cache-dir", "--jobs")
 
 BBox = tuple[float, float, float, float]
@@ -553,6 +553,17 @@ def run_cases(bench: Bench, only: set[str]) -> list[CaseResult]:
             results.append(bench.case("overlays", what, Job(MONACO, MONACO_BBOX, 10000, (path,))))
         else:
             results.append(CaseResult("overlays", what, skipped=no_points))
+    if "pages-1000" in only:
+        # a big atlas: the Kumamoto roads at 1:1,000 give about a thousand map pages, an overview
+        # of sections with a sheet each and a long name index: time per page should stay flat
+        # against the 4-page peers-job and the peak memory bounded
+        kumamoto = REALDATA / "kumamoto-chuo-roads.overpass.json"
+        if not kumamoto.is_file():
+            results.append(CaseResult("pages-1000", "about 1,000 map pages", skipped=f"no {kumamoto}"))
+        else:
+            results.append(bench.case("pages-1000", f"{kumamoto.name}, {bbox_arg(REALDATA_BBOX[kumamoto.name])}, "
+                                      "1:1,000 (about 1,000 pages)",
+                                      Job(kumamoto, REALDATA_BBOX[kumamoto.name], 1000)))
     if "empty-sea" in only:
         res = bench.case("empty-sea", f"all-sea bbox {bbox_arg(SEA_BBOX)}, 1:10,000",
                          Job(MONACO, SEA_BBOX, 10000))
@@ -677,6 +688,9 @@ def targets(results: list[CaseResult], peers: dict[str, dict] | None) -> str:
         strict=True)
     add("flat per page: draw s/map page 1:2,500 / 1:10,000",
         ratio(big.draw_per_page, job.draw_per_page) if big and job else None, 1.25)
+    thousand = find(results, "pages-1000")
+    add("flat per page: draw s/map page 1,000 pages / 4 pages (peers-job)",
+        ratio(thousand.draw_per_page, job.draw_per_page) if thousand and job else None, 1.25)
     return format_table(["target", "measured", "goal", "status"], rows)
 
 

@@ -34,8 +34,8 @@ class Settings(TypedDict, total=False):
     """The keyword settings of :class:`Config` and :func:`build`: the config file's keys.
 
     osm : path
-        OSM extract: ``.osm.pbf``, ``.osm``, ``.osm.bz2`` or Overpass ``.json`` (required, here or
-        in the config file).
+        OSM extract: ``.osm.pbf``, ``.osm``, ``.osm.bz2`` or Overpass ``.json``. Without it (and
+        with ``points``) a plain atlas is built on a coordinate grid, saying no basemap was available.
     title : str
         Title printed on every sheet (default: the extract's file name).
     bbox : str or sequence of 4 floats

@@ -244,8 +244,10 @@ def parse_qr_url(value: str) -> str:
 
 
 def _checked(cfg: Config) -> Config:
-    if cfg.osm is None:
-        raise InputError("no OSM data given: use --osm FILE or osm = \"FILE\" in the config")
+    if cfg.osm is None and not (cfg.points or cfg.sources):
+        # with points alone a plain atlas is built on a coordinate grid (no basemap)
+        raise InputError("no OSM data and no points given: use --osm FILE or --points FILE "
+                         "(or osm = \"FILE\" / points = [...] in the config)")
     if cfg.bbox is not None:
         cfg.bbox = parse_bbox(cfg.bbox)
     cfg.lang = parse_lang(cfg.lang)

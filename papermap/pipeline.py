@@ -20,7 +20,7 @@ from papermap._files import atomic_path
 from papermap.config import Config
 from papermap.errors import InputError
 from papermap.layout.grid import Box, Cell, MapPage
-from papermap.layout.labels import place_labels
+from papermap.layout.labels import Label, place_labels
 from papermap.layout.overlays import OverlayLayer, outside_warnings, project_overlays
 from papermap.layout.qr import QrMatrix, qr_matrix
 from papermap.layout.sheetformat import AtlasContent, SheetFormat, choose_format
@@ -171,10 +171,58 @@ def atlas_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
     art = AtlasArt(epsg=epsg, bbox=bbox, area=area,
                    data_date=basemap.data_date.isoformat() if basemap.data_date else None,
                    source=Path(cfg.osm).name, cells=cell_art, overview_window=window,
-                   overview_ops=page_ops(basemap, style, Viewport(window, frame)), pois=raw.pois)
+                   overview_ops=page_ops(basemap, style, Viewport(window, frame)), pois=raw.pois,
+                   covered=extent_ring(to_proj, raw.extent))
     if place:
         artcache.store(*place, art)
     return art, False
+
+
+def extent_ring(to_proj, extent: Box) -> tuple:
+    """The extract's extent (degrees) as a ring in projected metres, its edges densified so the
+    curved edge of a degree box is followed."""
+    w, s, e, n = extent
+    t = np.linspace(0.0, 1.0, 21)
+    lon = np.concatenate([w + (e - w) * t, np.full_like(t, e), e - (e - w) * t, np.full_like(t, w)])
+    lat = np.concatenate([np.full_like(t, s), s + (n - s) * t, np.full_like(t, n), n - (n - s) * t])
+    x, y = to_proj.transform(lon, lat)
+    return tuple(zip(np.asarray(x).tolist(), np.asarray(y).tolist()))
+
+
+def plain_art(cfg: Config, fmt: SheetFormat, relief: ReadResult) -> AtlasArt:
+    """No extract: the area around the points (or the bbox) on a coordinate grid, no basemap,
+    every sheet saying so."""
+    from papermap.layout.coverage import graticule
+    from papermap.layout.furniture import say
+    from papermap.model.basemap import project_bbox, to_utm, utm_epsg
+    from papermap.render.navigation import graticule_ops
+
+    if cfg.bbox is not None:
+        bbox = cfg.bbox
+    elif relief.points:
+        lons, lats = [p.lon for p in relief.points], [p.lat for p in relief.points]
+        pad = 0.002
+        bbox = (min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad)
+    else:
+        raise InputError("no OSM data and no usable points: nothing to map", field="points")
+    epsg = utm_epsg((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+    to_proj = to_utm(epsg)
+    area = project_bbox(to_proj, bbox)
+    frame = fmt.frame_pt
+    notice = say("no_basemap", cfg.lang)
+
+    def drawn(window: Box) -> tuple[str, list]:
+        vp = Viewport(window, frame)
+        lines, labels = graticule(vp, partial(lonlat_box, epsg), to_proj.transform)
+        size = 9.0
+        w = text_width(notice, size)
+        labels.append(Label(notice, frame[0] + w / 2 + 6, frame[3] - size - 4, 0.0, size, "grid"))
+        return graticule_ops(frame, lines), labels
+
+    cells = [CellArt(cell, False, *drawn(cell.window)) for cell in fmt.grid(area)]
+    window = fmt.overview_window([c.cell for c in cells])
+    return AtlasArt(epsg=epsg, bbox=bbox, area=area, data_date=None, source="", cells=cells,
+                    overview_window=window, overview_ops=drawn(window)[0])
 
 
 def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = None,
@@ -185,7 +233,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     fmt = choose_format(cfg)
     cfg = fmt.cfg   # a format may settle settings of its own (pages around points: the scale from the radius)
     categories = load_categories()
-    if not Path(cfg.osm).is_file():
+    if cfg.osm is not None and not Path(cfg.osm).is_file():
         raise InputError("OSM file not found", file=str(cfg.osm))
     cache_dir = None
     if use_cache:
@@ -194,15 +242,21 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         cache_dir = cfg.cache_dir or default_cache_dir()
     load_font(cache_dir)
     poi_keys = poi_keys_of(categories)
-    place = art_place(cfg, style, fmt, poi_keys, cache_dir) if cache_dir else None
+    place = art_place(cfg, style, fmt, poi_keys, cache_dir) if cache_dir and cfg.osm else None
 
-    # the points files are read by a worker of their own while the basemap is read and drawn
-    with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
-        art, report.art_cached = atlas_art(cfg, style, fmt, poi_keys, place, progress)
-        overlays, read = load_overlays(cfg, categories, reading.result())
-        relief = load_relief(cfg, categories, art.pois, report.warnings.append, read)
-    if relief.unplaced:
-        place_addresses(cfg, relief, place, report.warnings.append)
+    if cfg.osm is None:
+        overlays, read = load_overlays(cfg, categories, read_sources(cfg, categories))
+        relief = load_relief(cfg, categories, [], report.warnings.append, read)
+        art = plain_art(cfg, fmt, relief)
+        report.warnings.append("no OSM extract given: the atlas has a coordinate grid and no basemap")
+    else:
+        # the points files are read by a worker of their own while the basemap is read and drawn
+        with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
+            art, report.art_cached = atlas_art(cfg, style, fmt, poi_keys, place, progress)
+            overlays, read = load_overlays(cfg, categories, reading.result())
+            relief = load_relief(cfg, categories, art.pois, report.warnings.append, read)
+        if relief.unplaced:   # addresses are placed from the extract's names, addresses and places
+            place_addresses(cfg, relief, place, report.warnings.append)
     report.warnings += [str(p) for p in relief.problems]
     report.points = len(relief.points)
     clipped = clipped_warning(cfg, art.bbox)
@@ -214,10 +268,10 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                            projected(relief, art.epsg), info, text_width, partial(lonlat_box, art.epsg),
                            lambda payloads: qr_codes(payloads, place, cfg.jobs), relief.unplaced,
                            provenance.source_lines(source_specs(cfg), info.data_date),
-                           overlays=projected_overlays(overlays, art.epsg))
+                           overlays=projected_overlays(overlays, art.epsg), covered=art.covered)
     laid = fmt.lay_out(content)
     if not laid.pages:
-        raise InputError("nothing to map inside the area", file=str(cfg.osm), field="bbox")
+        raise InputError("nothing to map inside the area", file=str(cfg.osm or ""), field="bbox")
     report.pages = laid.pages
     report.layout = getattr(fmt, "chosen", fmt.name)
     report.page_bboxes = {p.number: lonlat_box(art.epsg, p.window) for p in laid.pages}
@@ -294,10 +348,11 @@ def lonlat_box(epsg: int, window: Box) -> tuple[float, float, float, float]:
 def sheet_text(cfg: Config, art: AtlasArt, relief: ReadResult, now: datetime) -> SheetText:
     """The words every sheet carries: title, data date, print date, sources, scale."""
     data_date = datetime.fromisoformat(art.data_date) if art.data_date else None
-    return SheetText(title=cfg.title or art.source,
+    return SheetText(title=cfg.title or art.source or ", ".join(relief.sources),
                      data_date=data_date.strftime("%Y-%m-%d %H:%M UTC") if data_date else "unknown",
                      printed=now.strftime("%Y-%m-%d %H:%M"),
-                     source=", ".join([art.source] + relief.sources), scale=cfg.scale, langs=cfg.lang)
+                     source=", ".join([art.source] * bool(art.source) + relief.sources), scale=cfg.scale,
+                     langs=cfg.lang)
 
 
 def write(fmt: SheetFormat, paper: Stationery, out_path: Path, cache_dir: Path | None, jobs: int,

@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("config", nargs="?", type=Path, help="TOML config file (optional)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="FILE.pdf, FILE.png (one PNG per sheet: FILE-01.png…) or - for standard output")
-    p.add_argument("--osm", metavar="FILE", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json")
+    p.add_argument("--osm", metavar="FILE", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json "
+                                                "(optional with --points: a plain atlas on a coordinate grid)")
     p.add_argument("--bbox", metavar="W,S,E,N",
                    help="area as west,south,east,north in degrees (default: the extract's extent)")
     p.add_argument("--paper", help=f"paper size: {' or '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from papermap.layout.addressonly import address_only_sheets, source_lines
+from papermap.layout import atlasnav
 from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
+from papermap.layout.coverage import no_data_rings
+from papermap.layout.navigation import REF_PT, column_name
 from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem, legend_layout
 from papermap.layout.overlays import (OverlayLayer, around, kind_entries, kinds_by_page, lay_out_overlays,
                                       listing_chunks, overlay_texts, overview_legend, page_legend)
@@ -96,6 +99,7 @@ class AtlasFormat(SheetFormat):
         self._payloads = {p.number: qr_payload(str(p.number), content.to_lonlat(p.window), date, url) for p in pages}
         self._payloads[0] = qr_payload("overview", content.to_lonlat(content.overview_window), date, url)
         self._codes = content.qr_codes(list(self._payloads.values())) if pages else {}
+        self._refs = atlasnav.map_grid_refs(self.sheet, {}, content.measure, REF_PT)
         self._index: dict[str, list[int]] = {}
         for page in pages:
             for cat in {content.points[i].category for i in self._members[(page.row, page.col)].tolist()}:
@@ -126,16 +130,28 @@ class AtlasFormat(SheetFormat):
         yield from content.source_lines.values()
         if content.overlays is not None:
             yield from overlay_texts(content.overlays.overlays, content.overlays.kinds, self.cfg.lang)
+        yield "0123456789,– " + "".join(column_name(i) for i in range(len(self._refs.xs)))
 
     def jobs(self) -> list[Job]:
         address_only = [self._address_only] if self._content.unplaced else []
-        return [self._overview] + [lambda page=page: self._map_page(page) for page in self._pages] + address_only
+        return ([self._overview] + [lambda page=page: self._map_page(page) for page in self._pages]
+                + address_only + [self._index_sheets])
+
+    def _index_sheets(self) -> list[Sheet]:
+        """The index sheets at the end: places and streets, then relief points by kind."""
+        content = self._content
+        return atlasnav.index_sheets(self._pages, self._by_cell, self._members, content.points, content.xy,
+                                     content.categories, self.frame_pt, self._refs, self.sheet, content.measure,
+                                     self.cfg.lang)
 
     # -- the sheets -----------------------------------------------------------------------------
     def _overview(self) -> list[Sheet]:
         content, sheet, cfg = self._content, self.sheet, self.cfg
         vp = Viewport(content.overview_window, self.frame_pt)
-        rects = [(vp.to_pt(np.array([p.window[:2], p.window[2:]])), str(p.number)) for p in self._pages]
+        overlap = cfg.overlap_mm / 1000.0 * cfg.scale
+        w, h = ground_size(sheet.map.w, sheet.map.h, cfg.scale)
+        rects, labels, blocks = atlasnav.overview_grid(self._pages, vp, overlap, content.measure,
+                                                       (w - overlap, h - overlap), cfg.lang)
         pt = vp.to_pt(content.xy) if len(content.xy) else np.empty((0, 2))
         dots = [(p.category, float(x), float(y)) for p, (x, y) in zip(content.points, pt.tolist())]
         pages_of = {cat: " → " + page_ranges(nums) for cat, nums in self._index.items()}
@@ -148,8 +164,11 @@ class AtlasFormat(SheetFormat):
                                      kind_entries(content.overlays, self._overlay_index, cfg.lang), self._footer_legend)
             index_sheets = index_layout(indexed, sheet, content.measure, cfg.lang)
         overview = OverviewSheet(content.overview_ops, rects, dots, legend, self._codes[self._payloads[0]],
-                                 round(1000.0 / (vp.k / MM)), lay_out_overlays(content.overlays, vp, labels=False))
-        return [overview, *index_sheets]
+                                 round(1000.0 / (vp.k / MM)),
+                                 overlays=lay_out_overlays(content.overlays, vp, labels=False),
+                                 labels=tuple(labels), sections=bool(blocks))
+        return [overview, *index_sheets,
+                *atlasnav.section_sheets(blocks, vp, content.overview_ops, overlap, content.measure)]
 
     def _footer_legend(self, entries: list[LegendEntry]) -> list[LegendItem]:
         box = footer_layout(self.sheet.footer).legend
@@ -165,6 +184,8 @@ class AtlasFormat(SheetFormat):
         ms, rows = lay_out_map_page(page, self._by_cell[(page.row, page.col)], pts, xy_pt, content.categories,
                                     self.cfg, self._codes[self._payloads[page.number]], self.frame_pt,
                                     self._footer_legend, content.overlays, content.measure)
+        ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, REF_PT),
+                     nodata=no_data_rings(vp, content.covered))
         height = table_height(sheet)
         chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
                               langs=self.cfg.lang, page_label=str(page.number),

@@ -18,6 +18,13 @@ WORDS = {
     "list": {"ja": "一覧", "en": "List"},
     "points_on_page": {"ja": "地図ページ {n} の地点", "en": "Points on map page {n}"},
     "index": {"ja": "種類別の地図ページ", "en": "Map pages by kind of point"},
+    "section": {"ja": "区域", "en": "Section"},
+    "index_page": {"ja": "索引", "en": "Index"},
+    "section_pages": {"ja": "区域 {n} の地図ページ", "en": "Map pages of section {n}"},
+    "name_index": {"ja": "地名・通り名の索引（ページ 区画）", "en": "Index of places and streets (page, grid cell)"},
+    "point_index": {"ja": "種類別の地点の索引（ページ 区画）", "en": "Index of points by kind (page, grid cell)"},
+    "no_data": {"ja": "データなし", "en": "no data"},
+    "no_basemap": {"ja": "背景地図なし（座標の格子のみ）", "en": "No basemap available: coordinate grid only"},
     # point tables
     "name": {"ja": "名称", "en": "Name"},
     "hours": {"ja": "時間", "en": "Hours"},

@@ -66,6 +66,7 @@ class AtlasContent:
     unplaced: list[Point] = field(default_factory=list)             # only an address, not found in the map data
     source_lines: dict[str, str] = field(default_factory=dict)      # Point.source -> "name · licence · as of"
     overlays: OverlayLayer | None = None                            # lines and areas, projected
+    covered: tuple | None = None       # the extract's extent, a projected ring: beyond it pages are hatched
 
 
 @dataclass

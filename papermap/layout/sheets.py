@@ -11,6 +11,7 @@ from papermap.layout.frame import SheetLayout
 from papermap.layout.grid import Box, MapPage
 from papermap.layout.labels import Label
 from papermap.layout.legend import LegendEntry, LegendItem
+from papermap.layout.navigation import BoxLabel, GridRefs, IndexEntry
 from papermap.layout.overlays import ListingChunk, PageOverlays
 from papermap.layout.qr import QrMatrix
 from papermap.layout.symbols import SymbolPlacement
@@ -42,6 +43,8 @@ class MapSheet:
     qr: QrMatrix
     approx: frozenset[str] = frozenset()   # placement keys of points placed from their address: a dashed ring
     overlays: PageOverlays = PageOverlays()   # lines and areas, their letters and listing rows
+    grid: GridRefs | None = None       # grid references on the frame's edges (layout/navigation.py)
+    nodata: tuple[tuple[tuple[float, float], ...], ...] = ()   # rings (sheet points) beyond the extract's data
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class OverviewSheet:
     qr: QrMatrix
     scale: int                                                               # the overview's own
     overlays: PageOverlays = PageOverlays()                                  # every line and area
+    labels: tuple[BoxLabel, ...] = ()        # page (or section) numbers sized to their boxes
+    sections: bool = False                   # the grid shows sections of pages, each with an index sheet
 
 
 @dataclass(frozen=True)
@@ -126,4 +131,28 @@ class OverlayListSheets:
     chunks: list[ListingChunk]
 
 
-Sheet = MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet | AddressOnlySheets | OverlayListSheets
+@dataclass(frozen=True)
+class SectionSheet:
+    """One section of a big atlas: its pages' boxes and numbers over the overview's drawing,
+    zoomed (``zoom`` and ``shift`` map the overview's sheet points onto this sheet)."""
+
+    number: int
+    ops: str
+    zoom: float
+    shift: tuple[float, float]
+    grid: list[tuple[tuple[tuple[float, float], tuple[float, float]], str]]
+    labels: tuple[BoxLabel, ...]
+    scale: int
+
+
+@dataclass(frozen=True)
+class NameIndexSheet:
+    """A sheet of the index at the end: names (places, streets, relief points by kind) with the
+    page and grid cell where each is printed."""
+
+    heading: str
+    entries: tuple[IndexEntry, ...]
+
+
+Sheet = (MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet | AddressOnlySheets
+         | OverlayListSheets | SectionSheet | NameIndexSheet)

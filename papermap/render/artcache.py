@@ -42,6 +42,7 @@ class AtlasArt:
     overview_window: tuple[float, float, float, float]
     overview_ops: str
     pois: list = field(default_factory=list)      # (osm id, lon, lat, tags) for relief points
+    covered: tuple | None = None                  # the extract's extent as a projected ring; None: no extract
 
 
 @lru_cache(maxsize=1)

@@ -78,18 +78,23 @@ def _fill(path: str, fill: str, stroke: str | None = None, stroke_mm: float = 0.
     return f"{_fill_op(fill)}\n{path}\nf"
 
 
-def _hatch(path: str, spec: dict, vp: Viewport) -> str:
-    """Diagonal hatch inside the polygons of ``path``: water stays water on a grey photocopy."""
-    if not path or "hatch_mm" not in spec:
-        return ""
-    x0, y0, x1, y1 = vp.frame_pt
-    step = spec["hatch_mm"] * MM
+def hatch_lines(box: tuple[float, float, float, float], step: float) -> list[str]:
+    """Path operators of 45° lines ``step`` apart covering ``box`` (x0, y0, x1, y1), to clip."""
+    x0, y0, x1, y1 = box
     h = y1 - y0
     lines = []
     x = x0 - h
     while x < x1:
         lines.append(f"{x:.1f} {y0:.1f} m {x + h:.1f} {y1:.1f} l")
         x += step
+    return lines
+
+
+def _hatch(path: str, spec: dict, vp: Viewport) -> str:
+    """Diagonal hatch inside the polygons of ``path``: water stays water on a grey photocopy."""
+    if not path or "hatch_mm" not in spec:
+        return ""
+    lines = hatch_lines(vp.frame_pt, spec["hatch_mm"] * MM)
     return (f"q\n{path}\nW n\n{_stroke_op(spec['hatch'])} {width_pt(spec['hatch_line_mm']):.2f} w 0 J [] 0 d\n"
             + "\n".join(lines) + "\nS\nQ")
 

@@ -10,13 +10,14 @@ from papermap.layout.frame import SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.legend import LegendItem
 from papermap.layout.qr import QrMatrix
-from papermap.layout.sheets import (AddressOnlySheets, IndexSheet, ListedMapSheet, MapSheet, OverlayListSheets,
-                                   OverviewSheet, Sheet, SheetText, TableSheets)
+from papermap.layout.sheets import (AddressOnlySheets, IndexSheet, ListedMapSheet, MapSheet, NameIndexSheet,
+                                   OverlayListSheets, OverviewSheet, SectionSheet, Sheet, SheetText, TableSheets)
 from papermap.layout.addressonly import HEADING_PT
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
 from papermap.model.style import Style
+from papermap.render import navigation as nav
 from papermap.render import sheet as draw
 from papermap.render.legend import draw_legend
 from papermap.render.overlays import draw_listing_sheets, draw_overlay_tags, draw_overlays
@@ -50,7 +51,7 @@ def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, 
 
 
 def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendItem], qr: QrMatrix) -> None:
-    sheet, info = paper.sheet, paper.info
+    sheet, info = paper.sheet, nav.info_scale(paper.info, scale)   # the ratio printed is the sheet's own
     f = footer_layout(sheet.footer)
     draw.draw_scale_bar(doc, f.scale.x + 1, f.scale.y1 - 6, scale_bar(scale), info)
     draw.draw_north_arrow(doc, f.scale.x1 - 6, f.scale.y + 1, 8.0)
@@ -63,6 +64,9 @@ def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendIte
 def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     sheet, style, info = paper.sheet, paper.style, paper.info
     doc.literal(ms.ops)
+    nav.draw_no_data(doc, ms.nodata, info.langs)
+    if ms.grid:
+        nav.draw_grid_refs(doc, ms.grid)
     _map_marks(doc, paper, ms)
     draw.draw_frame(doc, sheet, style["frame"])
     draw.draw_tabs(doc, neighbour_tabs(sheet.map, ms.page.neighbours))
@@ -198,7 +202,7 @@ def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> 
     doc.clip(p)
     draw_symbols(doc, [_mark(paper.categories, cat_id, x, y, 3.5 * MM) for cat_id, x, y in ov.dots], style.mono)
     doc.restore_state()
-    draw.draw_page_grid(doc, ov.grid)
+    nav.draw_box_labels(doc, ov.grid, ov.labels, 1.6 if ov.sections else 1.2)
     draw.draw_frame(doc, sheet, style["frame"])
     draw.draw_header(doc, sheet, paper.info, "0", "overview")
     _footer(doc, paper, ov.scale, ov.legend, ov.qr)
@@ -222,8 +226,40 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
     doc.end_sheet()
 
 
+def draw_section_sheet(doc: Document, paper: Stationery, sec: SectionSheet) -> None:
+    """One section of a big atlas: its map pages' boxes and numbers over the overview's drawing."""
+    sheet, info = paper.sheet, paper.info
+    m = sheet.map
+    nav.draw_section_map(doc, (m.x * MM, m.y * MM, m.x1 * MM, m.y1 * MM), sec)
+    draw.draw_frame(doc, sheet, paper.style["frame"])
+    heading = say("section", info.langs, sep=" ") + f" {sec.number}"
+    draw.draw_header(doc, sheet, info, heading.split()[-1], "section")
+    draw.draw_heading(doc, m.x * MM, m.y1 * MM + 6, say("section_pages", info.langs, n=sec.number))
+    f = footer_layout(sheet.footer)
+    draw.draw_scale_bar(doc, f.scale.x + 1, f.scale.y1 - 6, scale_bar(sec.scale), nav.info_scale(info, sec.scale))
+    draw.draw_north_arrow(doc, f.scale.x1 - 6, f.scale.y + 1, 8.0)
+    draw.draw_credits(doc, f.credits.x, f.credits.y1 - 3, f.credits.w, info)
+    doc.end_sheet()
+
+
+def draw_name_index_sheet(doc: Document, paper: Stationery, index: NameIndexSheet) -> None:
+    """A sheet of the index at the end: names, and relief points by kind, with page and grid cell."""
+    sheet, info, mono = paper.sheet, paper.info, paper.style.mono
+    body = sheet.printable
+    draw.draw_header(doc, sheet, info, "", "index_page")
+    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, index.heading)
+
+    def kind(cat_id: str, x: float, y: float, size: float) -> None:
+        draw_symbols(doc, [_mark(paper.categories, cat_id, x, y, size)], mono)
+
+    nav.draw_index_entries(doc, index, kind)
+    draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+    doc.end_sheet()
+
+
 DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
     MapSheet: draw_map_sheet, TableSheets: draw_table_sheets,
     OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet, ListedMapSheet: draw_listed_map_sheet,
     AddressOnlySheets: draw_address_only, OverlayListSheets: draw_overlay_list_sheets,
+    SectionSheet: draw_section_sheet, NameIndexSheet: draw_name_index_sheet,
 }

@@ -69,7 +69,7 @@ def draw_labels(doc: Document, labels: list[Label], label_style: dict) -> None:
         cos, sin = math.cos(math.radians(lab.angle)), math.sin(math.radians(lab.angle))
         dx, dy = -text_width(lab.text, lab.size) / 2, -lab.size * 0.35
         runs.append(Run(lab.x + dx * cos - dy * sin, lab.y + dx * sin + dy * cos, lab.text, lab.size, 100.0,
-                        Colour.hex(colours[lab.kind]), lab.angle))
+                        Colour.hex(colours.get(lab.kind, label_style["colour"])), lab.angle))
     doc.texts(runs, halo=(halo, label_style["halo_pt"]))
     doc.texts(runs)
 
@@ -122,21 +122,6 @@ def draw_credits(doc: Document, x_mm: float, y_mm: float, width_mm: float, info:
     doc.fill(BLACK)
     for i, line in enumerate(lines):
         doc.text(x_mm * MM, (y_mm - i * 3.6) * MM, line, _fit(line, 7.5, width_mm * MM))
-
-
-def draw_page_grid(doc: Document, pages: list[tuple]) -> None:
-    """Page rectangles with big page numbers, for the overview sheet."""
-    doc.stroke(BLACK)
-    doc.line_width(1.2)
-    size = 28
-    for ((x0, y0), (x1, y1)), label in pages:
-        doc.fill(WHITE)
-        doc.rect(x0, y0, x1 - x0, y1 - y0)
-        w = text_width(label, size) + 8
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        doc.rect(cx - w / 2, cy - size * 0.45, w, size * 1.05, fill=True)
-        doc.fill(BLACK)
-        doc.text(cx, cy - size * 0.3, label, size, "centre")
 
 
 def draw_heading(doc: Document, x: float, y: float, text: str) -> None:

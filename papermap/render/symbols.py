@@ -51,7 +51,7 @@ _DROP = (0.0, -0.3, 0.68)   # drop: round part (centre x, y, radius); the tip is
 _NUMBER_Y = {"circle": 0.0, "square": 0.0, "triangle": -0.4, "inverted_triangle": 0.4, "diamond": 0.0,
              "drop": -0.3, "cross": 0.0, "star": -0.04, "hexagon": 0.0, "pentagon": -0.05, "house": -0.45}
 # (font size, horizontal scale %) for numbers, best first; when none fits, the number goes on a tag
-_NUMBER_STYLES = ((8.0, 100.0), (MIN_FONT_PT, 100.0), (MIN_FONT_PT, 85.0))
+_NUMBER_STYLES = ((8.0, 100.0), (MIN_FONT_PT, 100.0))
 DIGIT_HEIGHT = 0.74   # of the font size: IPAexGothic figures
 SHAPES = tuple(_NUMBER_Y)
 
