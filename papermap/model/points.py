@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-STATUSES = ("open", "closed", "unknown")
+STATUSES = ("open", "closed", "limited", "unknown")   # model/status.py reads them from text
 
 
 @dataclass
