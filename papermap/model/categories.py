@@ -40,6 +40,8 @@ class Category:
     mono: str
     osm: tuple[tuple[Condition, ...], ...] = ()
     keywords: tuple[str, ...] = ()
+    code: str = ""                   # letter code drawn on the symbol, for kinds that share a shape
+    names: tuple[str, ...] = ()      # whole names that mean this kind ("GS"), too short for keywords
 
     def label(self, lang: str = "ja") -> str:
         return self.en if lang == "en" else self.ja
@@ -77,6 +79,7 @@ class Categories:
                 self._labels.setdefault(fold(text), c.id)
         self._keywords = [(fold(k), c.id, i) for i, c in enumerate(self.ordered) for k in c.keywords]
         self._exact_keywords = {k: cid for k, cid, _ in reversed(self._keywords)}
+        self._names = {fold(n): c.id for c in reversed(self.ordered) for n in c.names}
 
     def __iter__(self) -> Iterator[Category]:
         return iter(self.ordered)
@@ -142,15 +145,19 @@ class Categories:
         description: str,
         explicit: str | None = None,
         category_map: Mapping[str, str] | None = None,
+        clean_name: str = "",
     ) -> str:
         """Our category for a point. An explicit value decides alone (unknown -> other); otherwise the
-        first folder (innermost first) that names a category, then the name's prefix, name, description."""
+        first folder (innermost first) that names a category, then the name's prefix, the whole name
+        (``clean_name``: without its bracket, "GS(赤：無事)" -> "GS"), the name, the description."""
         if explicit is not None and explicit.strip():
             return self.resolve(explicit, category_map) or OTHER
         for folder in folder_names:
             cid = self.resolve(folder, category_map)
             if cid:
                 return cid
+        if self._names and (cid := self._names.get(fold(clean_name or name))):
+            return cid
         prefix_cid, _ = self.split_prefix(name)
         return prefix_cid or self.match_text(name) or self.match_text(description) or OTHER
 
@@ -195,14 +202,19 @@ def load_categories(path: str | Path | None = None) -> Categories:
             raise InputError(f"mono must be one of {', '.join(MONO_FILLS)}", file=str(path), where=where, field="mono")
         if not _HEX.match(raw["colour"]):
             raise InputError("colour must be #rrggbb", file=str(path), where=where, field="colour")
+        if len(raw.get("code", "")) > MAX_CODE:
+            raise InputError(f"code must be at most {MAX_CODE} characters (it is drawn on the symbol)",
+                             file=str(path), where=where, field="code")
         rules = tuple(_parse_rule(r, where) for r in raw.get("osm", []))
         categories.append(Category(raw["id"], raw["ja"], raw["en"], raw["shape"], raw["colour"], raw["mono"],
-                                   rules, tuple(raw.get("keywords", []))))
+                                   rules, tuple(raw.get("keywords", [])), raw.get("code", ""),
+                                   tuple(raw.get("names", []))))
     _check_distinct(categories, path)
     return Categories(categories)
 
 
-_TEXT_LISTS = {"osm": list, "keywords": list}  # every other key of a category holds one text
+_TEXT_LISTS = {"osm": list, "keywords": list, "names": list}  # every other key of a category holds one text
+MAX_CODE = 2
 
 
 def _read(path: Path) -> dict:
@@ -222,9 +234,9 @@ def _read(path: Path) -> dict:
 
 
 def _check_distinct(categories: list[Category], path: Path) -> None:
-    """Two categories that print alike would make the map lie, so ids, shapes and (shape, mono) are unique."""
-    for what, key in (("id", lambda c: c.id), ("shape", lambda c: c.shape),
-                      ("shape and mono fill", lambda c: (c.shape, c.mono))):
+    """Two categories that print alike would make the map lie, so ids and (shape, letter code) are
+    unique: kinds that share a shape differ by the code drawn on it, in colour and in mono."""
+    for what, key in (("id", lambda c: c.id), ("shape and code", lambda c: (c.shape, c.code))):
         seen: dict[object, str] = {}
         for c in categories:
             if key(c) in seen:

@@ -84,12 +84,12 @@ def parse_kml(path: str | Path, data: bytes) -> Element:
 
 
 def read_kml(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
-             data: bytes | None = None) -> ReadResult:
+             data: bytes | None = None, category: str | None = None) -> ReadResult:
     """Every placemark, with its folder names (innermost first) as category candidates."""
     root = parse_kml(path, Path(path).read_bytes() if data is None else data)
     if _tag(root) != "kml":
         raise InputError(f"not KML: the root element is <{_tag(root)}>", file=str(path))
-    builder = PointBuilder(path, categories, category_map)
+    builder = PointBuilder(path, categories, category_map, category)
     _walk(root, [], builder, itertools.count(1))
     return builder.finish()
 

@@ -43,10 +43,12 @@ class RawRecord:
 class PointBuilder:
     """Collects one file's points and problems, with the per-file checks (duplicate ids, unmatched)."""
 
-    def __init__(self, file: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None):
+    def __init__(self, file: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
+                 category: str | None = None):
         self.file = str(file)
         self.categories = categories
         self.category_map = category_map or {}
+        self.category = category    # the whole source's kind ("this file is shelters"), when given
         self.result = ReadResult()
         self._ids: dict[str, str] = {}
         self._stem = Path(self.file).stem
@@ -84,7 +86,7 @@ class PointBuilder:
         hours, status_text, status = _hours_and_status(f.get("hours", ""), f.get("status", ""), name_hours, name_status)
         if not status_text:   # no status column or bracket: a description line or a folder may say it
             hours, status_text, status = _status_elsewhere(hours, description or notes, tuple(rec.folders))
-        category = self._category(rec, raw_name, description or notes)
+        category = self._category(rec, raw_name, name, description or notes)
         source_id = f.get("id", "").strip() or rec.fallback_id
         verified = self._verified(rec)
         self.result.points.append(Point(
@@ -141,21 +143,32 @@ class PointBuilder:
             return None
         return lon, lat
 
-    def _category(self, rec: RawRecord, name: str, text: str) -> str:
+    def _category(self, rec: RawRecord, name: str, clean_name: str, text: str) -> str:
+        """The row's own category column decides; else the source's category; else folders, name,
+        description (Categories.classify)."""
         explicit = rec.fields.get("category", "").strip()
+        if explicit and self.category:   # a column beside a source category: used when it names a kind
+            return self._resolve(explicit) or self.category
+        if self.category:
+            return self.category
         if explicit:
-            if explicit not in self._resolved:
-                self._resolved[explicit] = self.categories.resolve(explicit, self.category_map)
-            cid = self._resolved[explicit]
+            cid = self._resolve(explicit)
             if cid is None:
                 self.problem(rec.where, "category", f"unknown category {explicit!r}: shown as {OTHER!r} "
                              f"(known: {', '.join(self.categories.ids)})", fatal=False)
                 return OTHER
             return cid
-        cid = self.categories.classify(rec.folders, name, text, category_map=self.category_map)
+        cid = self.categories.classify(rec.folders, name, text, category_map=self.category_map,
+                                       clean_name=clean_name)
         if cid == OTHER:
             self._unmatched.append(rec.where)
         return cid
+
+    def _resolve(self, explicit: str) -> str | None:
+        """A category column's value as our id (remembered: a file repeats its few words)."""
+        if explicit not in self._resolved:
+            self._resolved[explicit] = self.categories.resolve(explicit, self.category_map)
+        return self._resolved[explicit]
 
     def _unique_id(self, rec: RawRecord, source_id: str) -> str:
         """Stable id "file-stem:source id"; a repeated source id is reported and made unique."""
