@@ -25,6 +25,7 @@ WORDS = {
     "verified": {"ja": "確認日", "en": "Checked"},
     "open": {"ja": "開設中", "en": "open"},
     "closed": {"ja": "閉鎖", "en": "closed"},
+    "limited": {"ja": "一部・条件付き", "en": "limited"},
     "unknown": {"ja": "状況不明", "en": "status unknown"},
     "unverified": {"ja": "未確認", "en": "not checked"},
 }

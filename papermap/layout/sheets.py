@@ -5,7 +5,7 @@ bottom-left unless a field says otherwise.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from papermap.layout.grid import MapPage
 from papermap.layout.labels import Label
@@ -38,6 +38,7 @@ class MapSheet:
     categories_of: dict[str, str]      # placement key -> category id
     legend: list[LegendItem]           # laid out in the footer's legend box
     qr: QrMatrix
+    marks_of: dict[str, str] = field(default_factory=dict)   # placement key -> status mark, where it has one
 
 
 @dataclass(frozen=True)

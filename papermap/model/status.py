@@ -63,6 +63,15 @@ def stated_status(text: str) -> str | None:
     return found[0]
 
 
+def status_mark(status: str, status_text: str) -> str:
+    """The mark a point's symbol carries: closed and limited always; unknown only where the source
+    said so (未確認, 不明), since most sources (OSM taps, a list of toilets) state no status at all
+    and a "?" on each would hide the few that matter. "" for none (open, or nothing stated)."""
+    if status in (CLOSED, LIMITED) or (status == UNKNOWN and stated_status(status_text) == UNKNOWN):
+        return status
+    return ""
+
+
 def status_of(text: str) -> str:
     """The status ``text`` says, or unknown when it says none."""
     found = find_status(text)

@@ -7,10 +7,10 @@ mark is as large as its symbol allows and never a tiny glyph. The legend draws t
 """
 from __future__ import annotations
 
+from papermap.layout.legend import STATUS_MARKS   # open needs no mark: the plain symbol is open
 from papermap.render.pdf import BLACK, WHITE, Document, text_width
 from papermap.settings import MIN_FONT_PT
 
-STATUS_MARKS = ("closed", "limited", "unknown")   # open needs no mark: the plain symbol is open
 CROSS_PT = 2.2        # the closed cross's black stroke; a white casing of CASING_PT each side
 CASING_PT = 0.9
 BADGE = 0.44          # a badge's radius, of the symbol's half-width

@@ -14,6 +14,7 @@ from papermap.layout.sheets import IndexSheet, MapSheet, OverviewSheet, Sheet, S
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
+from papermap.model.status import status_mark
 from papermap.model.style import Style
 from papermap.render import sheet as draw
 from papermap.render.legend import draw_legend
@@ -40,10 +41,11 @@ def draw_sheets(doc: Document, sheets: list[Sheet], paper: Stationery) -> None:
         DRAWERS[type(sheet)](doc, paper, sheet)
 
 
-def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, number: int | None = None) -> Mark:
-    """The symbol of a point of kind ``cat_id`` at (x, y)."""
+def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, number: int | None = None,
+          status: str = "") -> Mark:
+    """The symbol of a point of kind ``cat_id`` at (x, y), with its status mark ("" for none)."""
     cat = categories.by_id[cat_id]
-    return Mark(cat.shape, cat.colour, cat.mono, x, y, size, number)
+    return Mark(cat.shape, cat.colour, cat.mono, x, y, size, number, cat.code, status)
 
 
 def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendItem], qr: QrMatrix) -> None:
@@ -63,8 +65,8 @@ def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     draw.draw_labels(doc, ms.labels, style["labels"])
     draw_leaders(doc, ms.symbols)
     size = SYMBOL_MM * MM
-    draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
-                       for p in ms.symbols if not p.shared], style.mono)
+    draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number,
+                             ms.marks_of.get(p.key, "")) for p in ms.symbols if not p.shared], style.mono)
     draw.draw_frame(doc, sheet, style["frame"])
     draw.draw_tabs(doc, neighbour_tabs(sheet.map, ms.page.neighbours))
     draw.draw_header(doc, sheet, info, str(ms.page.number), "page")
@@ -79,7 +81,8 @@ def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> 
     def symbols(d: Document, placed: list[tuple[TableRow, float, float]], size: float) -> None:
         # the shape alone, as in the legend: the number is in the column beside it, and inside a
         # small symbol a number of three or more digits would only fit on a tag that hides the shape
-        draw_symbols(d, [_mark(categories, row.category, x, y, size) for row, x, y in placed], mono)
+        draw_symbols(d, [_mark(categories, row.category, x, y, size, status=status_mark(row.status, row.status_text))
+                         for row, x, y in placed], mono)
 
     body = sheet.printable
     top = (sheet.header.y - 2) * MM
@@ -131,8 +134,8 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
     draw.draw_header(doc, sheet, info, "0", "overview")
     draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, say("index", info.langs))
     for line in index.lines:
-        shape, colour, mono_fill, _, _ = line.entry
-        draw_symbol(doc, shape, *line.symbol, 11.0, colour, mono_fill, None, mono)
+        e = line.entry
+        draw_symbol(doc, e.shape, *line.symbol, 11.0, e.colour, e.mono, None, mono, e.code, e.mark)
         for x, y, text in line.lines:
             doc.text(x, y, text, INDEX_SIZE)
     draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
