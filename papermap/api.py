@@ -68,6 +68,10 @@ class Settings(TypedDict, total=False):
         Cache for downloads and drawn basemaps (default: the user cache folder).
     offline : bool
         Use only cached copies of URL sources.
+    hide : str or sequence of str
+        Statuses left off the paper, e.g. ``["closed", "unknown"]``; the warnings say how many.
+    categories : path
+        A category TOML file merged with the built-in categories.
     """
 
     osm: PathLike
@@ -87,6 +91,8 @@ class Settings(TypedDict, total=False):
     jobs: int
     cache_dir: PathLike
     offline: bool
+    hide: str | Sequence[str]
+    categories: PathLike
 
 
 def _describe(hint: Any) -> str:

@@ -31,6 +31,8 @@ class Config:
     jobs: int = 0                                          # 0: all cores
     cache_dir: Path | None = None
     offline: bool = False
+    hide: list[str] = field(default_factory=list)         # statuses left off the paper: closed, unknown…
+    categories: Path | None = None                         # a category file merged with the defaults
     config_file: Path | None = field(default=None, compare=False)  # the file this came from, if any
 
 
@@ -78,12 +80,15 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "jobs": ((int,), "a whole number (0: all cores)"),
     "cache_dir": ((str,), "a folder name in quotes"),
     "offline": ((bool,), "true or false (without quotes)"),
+    "hide": ((list,), 'a list of statuses, e.g. ["closed", "unknown"]'),
+    "categories": ((str,), "a category .toml file in quotes"),
 }
 # the keys of one [[sources]] table and what they hold
 _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "path": ((str,), "a file name in quotes"),
     "url": ((str,), "an http(s) URL in quotes"),
     "category_map": ((dict,), 'a table of source name = category id, e.g. { "給水所" = "water" }'),
+    "category": ((str,), 'the category of every point in it, e.g. "shelter"'),
 }
 _NOT_IN_FILE = {"config_file"}  # set by load_config, not a key anyone writes
 MAX_JOBS = 256
@@ -114,6 +119,8 @@ def load_config(path: Path | None, overrides: dict) -> Config:
         cfg.osm = base / Path(cfg.osm)
     if cfg.cache_dir is not None:
         cfg.cache_dir = base / Path(cfg.cache_dir)
+    if cfg.categories is not None:
+        cfg.categories = base / Path(cfg.categories)
     cfg.points = [base / Path(p) for p in cfg.points]
     cfg.sources = [dict(src) for src in cfg.sources]
     for src in cfg.sources:
@@ -124,7 +131,7 @@ def load_config(path: Path | None, overrides: dict) -> Config:
             continue
         if key == "points":
             cfg.points = cfg.points + [Path(p) for p in value]
-        elif key in ("osm", "cache_dir"):
+        elif key in ("osm", "cache_dir", "categories"):
             setattr(cfg, key, Path(value))
         else:
             setattr(cfg, key, value)
@@ -174,7 +181,7 @@ def _toml_type(value: object) -> str:
 def _check_types(data: dict, path: Path) -> None:
     for key, value in data.items():
         _check_type(value, _FILE_TYPES[key], path, key)
-    for key in ("points", "lang", "bbox"):
+    for key in ("points", "lang", "bbox", "hide"):
         if isinstance(data.get(key), list):
             for i, item in enumerate(data[key], 1):
                 wanted = ((str,), "text in quotes") if key != "bbox" else (_NUMBER, "a number")
@@ -256,9 +263,25 @@ def _checked(cfg: Config) -> Config:
                          "fit on a sheet", field="title")
     if cfg.qr_url:
         parse_qr_url(cfg.qr_url)
+    cfg.hide = parse_hide(cfg.hide)
     if cfg.cache_dir is not None:
         _check_cache_dir(Path(cfg.cache_dir))
     return cfg
+
+
+def parse_hide(value) -> list[str]:
+    """The statuses to leave off the paper: "closed,unknown" or a list, each one of STATUSES."""
+    from papermap.model.points import STATUSES
+
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"hide must be statuses such as closed,unknown (from {', '.join(STATUSES)})", field="hide")
+    hide = [v.strip() for v in value if v.strip()]
+    bad = [v for v in hide if v not in STATUSES]
+    if bad:
+        raise InputError(f"unknown status {bad[0][:20]!r} (hide takes {', '.join(STATUSES)})", field="hide")
+    return list(dict.fromkeys(hide))
 
 
 def _check_cache_dir(folder: Path) -> None:
@@ -281,7 +304,8 @@ def _check_cache_dir(folder: Path) -> None:
 def input_files(cfg: Config) -> list[Path]:
     """Every local file a build reads from the user: the config, the OSM extract, points files,
     [[sources]] paths and a style given as a .toml file."""
-    files = [cfg.config_file, cfg.osm, *cfg.points, *(Path(s["path"]) for s in cfg.sources if "path" in s)]
+    files = [cfg.config_file, cfg.osm, cfg.categories, *cfg.points,
+             *(Path(s["path"]) for s in cfg.sources if "path" in s)]
     if str(cfg.style).endswith(".toml"):
         files.append(Path(cfg.style))
     return [Path(f) for f in files if f is not None]

@@ -176,13 +176,33 @@ class Categories:
                                  field="category_map")
 
 
-def load_categories(path: str | Path | None = None) -> Categories:
-    """Read and check the category table; every mistake is reported with the file and category."""
-    path = Path(path) if path else STYLES_DIR / "categories.toml"
-    data = _read(path)
-    table = data.get("category", [])
+def load_categories(path: str | Path | None = None, merge: bool = False) -> Categories:
+    """Read and check the category table; every mistake is reported with the file and category.
+
+    With ``merge``, ``path`` adds to the built-in table instead of replacing it: a category with a
+    built-in id replaces that one in place, a new one comes before "other" (a map's own layers,
+    as 紙マップ's per-map layer settings, on top of the defaults)."""
+    default = STYLES_DIR / "categories.toml"
+    path = Path(path) if path else default
+    table = _table(path)
+    if merge and path != default:
+        own = {raw.get("id"): raw for raw in table if isinstance(raw, dict)}
+        base = _table(default)
+        merged = [own.pop(raw["id"], raw) for raw in base]
+        merged[-1:-1] = [raw for raw in table if not isinstance(raw, dict) or raw.get("id") in own]
+        table = merged
+    return _categories(table, path)
+
+
+def _table(path: Path) -> list:
+    """The [[category]] tables of one file, as found."""
+    table = _read(path).get("category", [])
     if not isinstance(table, list):
         raise InputError("'category' must be [[category]] tables", file=str(path), field="category")
+    return table
+
+
+def _categories(table: list, path: Path) -> Categories:
     categories = []
     for n, raw in enumerate(table, 1):
         if not isinstance(raw, dict):

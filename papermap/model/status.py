@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papermap.model.points import Point
 
 OPEN, CLOSED, LIMITED, UNKNOWN = "open", "closed", "limited", "unknown"
 
@@ -89,3 +94,13 @@ def leading_status(line: str) -> str | None:
         return None
     found = find_status(body[:max(len(m.group(0)) + 8, 12)])
     return found[0] if found else None
+
+
+def hide_statuses(points: list[Point], hide: Sequence[str]) -> tuple[list[Point], dict[str, int]]:
+    """The points to print, and how many of each hidden status were left off (``--hide``), so the
+    build can say so: a point is never dropped without a word."""
+    if not hide:
+        return points, {}
+    kept = [p for p in points if p.status not in hide]
+    counts = {s: n for s in hide if (n := sum(p.status == s for p in points))}
+    return kept, counts
