@@ -80,6 +80,10 @@ class Settings(TypedDict, total=False):
         A points file, or a kind of point already loaded (``"shelter"``): one page centred on each.
     radius : float
         With ``around``: ground metres from a page's centre to its nearer edge.
+    hide : str or sequence of str
+        Statuses left off the paper, e.g. ``["closed", "unknown"]``; the warnings say how many.
+    categories : path
+        A category TOML file merged with the built-in categories.
     """
 
     osm: PathLike
@@ -103,6 +107,8 @@ class Settings(TypedDict, total=False):
     layout: str
     around: str | PathLike
     radius: float
+    hide: str | Sequence[str]
+    categories: PathLike
 
 
 def _describe(hint: Any) -> str:

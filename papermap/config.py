@@ -37,6 +37,8 @@ class Config:
     layout: str = "atlas"                                  # atlas, sheet (map and list on one sheet) or auto
     around: str | None = None                              # a points file or a kind of point: a page around each
     radius: float | None = None                            # ground metres from a page's centre to its nearer edge
+    hide: list[str] = field(default_factory=list)         # statuses left off the paper: closed, unknown…
+    categories: Path | None = None                         # a category file merged with the defaults
     config_file: Path | None = field(default=None, compare=False)  # the file this came from, if any
 
 
@@ -88,6 +90,8 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "layout": ((str,), '"atlas", "sheet" or "auto"'),
     "around": ((str,), "a points file or a kind of point in quotes"),
     "radius": (_NUMBER, "a number of metres"),
+    "hide": ((list,), 'a list of statuses, e.g. ["closed", "unknown"]'),
+    "categories": ((str,), "a category .toml file in quotes"),
 }
 # the keys of one [[sources]] table and what they hold
 _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -97,6 +101,7 @@ _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "category_map": ((dict,), 'a table of source name = category id, e.g. { "給水所" = "water" }'),
     "licence": ((str,), 'the data\'s licence in quotes, e.g. "CC BY 4.0"'),
     "as_of": ((str,), 'when the data was true, in quotes, e.g. "9-15 03:00"'),
+    "category": ((str,), 'the category of every point in it, e.g. "shelter"'),
 }
 _NOT_IN_FILE = {"config_file"}  # set by load_config, not a key anyone writes
 MAX_JOBS = 256
@@ -127,6 +132,8 @@ def load_config(path: Path | None, overrides: dict) -> Config:
         cfg.osm = base / Path(cfg.osm)
     if cfg.cache_dir is not None:
         cfg.cache_dir = base / Path(cfg.cache_dir)
+    if cfg.categories is not None:
+        cfg.categories = base / Path(cfg.categories)
     cfg.points = [base / Path(p) for p in cfg.points]
     cfg.sources = [dict(src) for src in cfg.sources]
     if cfg.around is not None and (base / str(cfg.around)).is_file():   # a file, else a kind of point
@@ -140,7 +147,7 @@ def load_config(path: Path | None, overrides: dict) -> Config:
             continue
         if key in ("points", "overlays"):
             setattr(cfg, key, getattr(cfg, key) + [Path(p) for p in value])
-        elif key in ("osm", "cache_dir"):
+        elif key in ("osm", "cache_dir", "categories"):
             setattr(cfg, key, Path(value))
         else:
             setattr(cfg, key, value)
@@ -190,7 +197,7 @@ def _toml_type(value: object) -> str:
 def _check_types(data: dict, path: Path) -> None:
     for key, value in data.items():
         _check_type(value, _FILE_TYPES[key], path, key)
-    for key in ("points", "overlays", "lang", "bbox"):
+    for key in ("points", "overlays", "lang", "bbox", "hide"):
         if isinstance(data.get(key), list):
             for i, item in enumerate(data[key], 1):
                 wanted = ((str,), "text in quotes") if key != "bbox" else (_NUMBER, "a number")
@@ -274,6 +281,7 @@ def _checked(cfg: Config) -> Config:
                          "fit on a sheet", field="title")
     if cfg.qr_url:
         parse_qr_url(cfg.qr_url)
+    cfg.hide = parse_hide(cfg.hide)
     if cfg.cache_dir is not None:
         _check_cache_dir(Path(cfg.cache_dir))
     if cfg.layout not in LAYOUTS:
@@ -286,6 +294,21 @@ def _checked(cfg: Config) -> Config:
         if not 50 <= cfg.radius <= 20_000:
             raise InputError(f"radius {cfg.radius:g} m is out of range (50 to 20,000)", field="radius")
     return cfg
+
+
+def parse_hide(value) -> list[str]:
+    """The statuses to leave off the paper: "closed,unknown" or a list, each one of STATUSES."""
+    from papermap.model.points import STATUSES
+
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"hide must be statuses such as closed,unknown (from {', '.join(STATUSES)})", field="hide")
+    hide = [v.strip() for v in value if v.strip()]
+    bad = [v for v in hide if v not in STATUSES]
+    if bad:
+        raise InputError(f"unknown status {bad[0][:20]!r} (hide takes {', '.join(STATUSES)})", field="hide")
+    return list(dict.fromkeys(hide))
 
 
 def _check_cache_dir(folder: Path) -> None:
@@ -308,7 +331,8 @@ def _check_cache_dir(folder: Path) -> None:
 def input_files(cfg: Config) -> list[Path]:
     """Every local file a build reads from the user: the config, the OSM extract, points files,
     [[sources]] paths and a style given as a .toml file."""
-    files = [cfg.config_file, cfg.osm, *cfg.points, *(Path(s["path"]) for s in cfg.sources if "path" in s)]
+    files = [cfg.config_file, cfg.osm, cfg.categories, *cfg.points,
+             *(Path(s["path"]) for s in cfg.sources if "path" in s)]
     if str(cfg.style).endswith(".toml"):
         files.append(Path(cfg.style))
     return [Path(f) for f in files if f is not None]

@@ -29,6 +29,7 @@ from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
 from papermap.model.overlays import Overlay, load_overlay_kinds
 from papermap.model.points import ReadResult
+from papermap.model.status import hide_statuses
 from papermap.model.style import Style, load_style
 from papermap.render import artcache
 from papermap.render.artcache import AtlasArt, CellArt
@@ -58,6 +59,8 @@ class BuildReport:
     sheets: int = 0         # PDF pages written: overview, map pages, table and index sheets
     layout: str = "atlas"   # the sheet format used ("sheet (auto: …)" when auto chose it)
     data_date: str | None = None   # the one data date printed on every sheet
+    hidden: int = 0         # relief points left off the paper by ``hide`` (their statuses)
+    hidden_by: dict[str, int] = field(default_factory=dict)   # status -> how many of them
 
 
 def _say(progress: Progress | None, msg: str, done: int | None = None, total: int | None = None) -> None:
@@ -232,7 +235,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     style = load_style(cfg.style, cfg.mono)
     fmt = choose_format(cfg)
     cfg = fmt.cfg   # a format may settle settings of its own (pages around points: the scale from the radius)
-    categories = load_categories()
+    categories = load_categories(cfg.categories, merge=True)
     if cfg.osm is not None and not Path(cfg.osm).is_file():
         raise InputError("OSM file not found", file=str(cfg.osm))
     cache_dir = None
@@ -258,6 +261,11 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         if relief.unplaced:   # addresses are placed from the extract's names, addresses and places
             place_addresses(cfg, relief, place, report.warnings.append)
     report.warnings += [str(p) for p in relief.problems]
+    relief.points, report.hidden_by = hide_statuses(relief.points, cfg.hide)
+    report.hidden = sum(report.hidden_by.values())
+    if report.hidden:
+        report.warnings.append(f"{report.hidden} relief point(s) left off the paper by hide = {','.join(cfg.hide)}: "
+                               + ", ".join(f"{n} {s}" for s, n in report.hidden_by.items()))
     report.points = len(relief.points)
     clipped = clipped_warning(cfg, art.bbox)
     if clipped:

@@ -156,7 +156,7 @@ def test_coastline_geos_cannot_node_is_an_input_error(monkeypatch) -> None:
     ("config_mono_text.toml", "mono", ["true or false"]),
     ("config_points_text.toml", "points", ["list of file names"]),
     ("config_sources_wrong.toml", "path", ["[[sources]] 1"]),
-    ("config_sources_unknown_key.toml", "sources", ["'category'"]),
+    ("config_sources_unknown_key.toml", "sources", ["'colour'"]),
     ("config_scale_inf.toml", "scale", ["whole number"]),
     ("config_scale_huge.toml", "scale", ["whole number"]),
     ("config_qr_newline.toml", "qr_url", ["newlines"]),

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from papermap.layout.legend import LegendDoesNotFitError, legend_layout
+from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, legend_layout
 from papermap.model.categories import load_categories
 from papermap.render.legend import draw_legend
 from papermap.render.pdf import Document, text_width
 from pdfcheck import font_sizes, page_texts
 
 CATS = load_categories()
+NINE = ("water", "bath", "laundry", "toilet", "supplies", "shelter", "medical", "charging", "other")   # boxes sized for these
 
 
 def _entries(*ids: str):
-    return [(c.shape, c.colour, c.mono, c.ja, c.en) for c in (CATS.by_id[i] for i in ids)]
+    return [LegendEntry(c.shape, c.colour, c.mono, c.ja, c.en, c.code) for c in (CATS.by_id[i] for i in ids)]
 
 
 def test_only_the_given_entries_in_order_with_bilingual_labels():
@@ -25,7 +26,7 @@ def test_only_the_given_entries_in_order_with_bilingual_labels():
 
 
 def test_items_stay_in_the_box_without_overlapping_and_at_least_7pt():
-    entries = _entries(*CATS.ids)
+    entries = _entries(*NINE)
     for width, height, stacked in ((400.0, 60.0, False), (200.0, 80.0, True), (140.0, 200.0, False),
                                    (90.0, 260.0, True)):
         items = legend_layout(entries, width, height, text_width, ("ja", "en"))
@@ -46,7 +47,7 @@ def test_items_stay_in_the_box_without_overlapping_and_at_least_7pt():
 
 def test_a_box_too_small_is_an_error_not_a_missing_entry():
     with pytest.raises(LegendDoesNotFitError, match="does not fit"):
-        legend_layout(_entries(*CATS.ids), 80.0, 20.0, text_width, ("ja", "en"))
+        legend_layout(_entries(*NINE), 80.0, 20.0, text_width, ("ja", "en"))
     assert legend_layout([], 80.0, 20.0, text_width, ("ja", "en")) == []
 
 

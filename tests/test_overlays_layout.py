@@ -6,7 +6,7 @@ import shapely
 from shapely.geometry import LineString, box
 
 from papermap.layout.frame import sheet_layout
-from papermap.layout.legend import LegendDoesNotFitError, legend_layout
+from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, legend_layout
 from papermap.layout.overlays import (SWATCH, OverlayLayer, Row, lay_out_listing, lay_out_overlays, legend_rows,
                                       letters, listing_chunks, outside_warnings, page_legend, project_overlays)
 from papermap.layout.viewport import Viewport
@@ -113,7 +113,7 @@ def test_legend_rows_only_for_kinds_present_and_fall_back_to_the_listing():
 
     items, same = page_legend([], page, roads, fit)
     assert [i.entry for i in items] == legend_rows(["closed_road"], KINDS) and same == page
-    kinds_of_point = [("circle", "#000000", "black", f"種類{i}", f"kind {i}") for i in range(40)]
+    kinds_of_point = [LegendEntry("circle", "#000000", "black", f"種類{i}", f"kind {i}") for i in range(40)]
     n = next(n for n in range(1, 40) if not _fits(fit, kinds_of_point[:n + 1]))
     crowded = kinds_of_point[:n]          # the box holds these, and not one entry more
     items, moved = page_legend(crowded, page, roads, fit)

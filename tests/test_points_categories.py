@@ -16,9 +16,10 @@ def test_table_is_stable_and_every_category_prints_differently(cats):
     assert cats.ids[:3] == ["water", "bath", "laundry"]
     assert cats.ids[-1] == "other"
     assert {"toilet", "supplies", "shelter", "medical", "charging"} <= set(cats.ids)
-    shapes = [c.shape for c in cats]
-    assert len(set(shapes)) == len(shapes)
-    assert len({(c.shape, c.mono) for c in cats}) == len(cats)
+    assert len({(c.shape, c.code) for c in cats}) == len(cats)      # kinds sharing a shape differ by code
+    assert len({c.colour.lower() for c in cats}) == len(cats)
+    assert {"designated_shelter", "evacuation_site", "welfare_shelter", "tsunami_refuge", "fuel", "convenience",
+            "wifi", "aed", "roadside_station", "public_office", "landmark"} <= set(cats.ids)
     assert all(c.mono in MONO_FILLS and c.colour.startswith("#") for c in cats)
     assert cats.by_id["water"].label("ja") == "給水" and cats.by_id["water"].label("en") == "Drinking water"
 
@@ -86,7 +87,7 @@ _ONE = '[[category]]\nid = "{id}"\nja = "x"\nen = "x"\nshape = "{shape}"\ncolour
 
 def test_a_table_where_two_categories_print_alike_is_refused(tmp_path):
     body = _ONE.format(id="water", shape="drop", mono="white") + _ONE.format(id="other", shape="drop", mono="black")
-    with pytest.raises(InputError, match="same shape as 'water'") as err:
+    with pytest.raises(InputError, match="same shape and code as 'water'") as err:
         load_categories(_write(tmp_path, body))
     assert "categories.toml" in str(err.value)
 

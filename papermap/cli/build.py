@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
             "points", "overlays", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around",
-            "radius")
+            "radius", "hide", "categories")
 
 OUTPUTS = """\
 outputs:
@@ -55,7 +55,14 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--title", help="title printed on every page (default: the extract's file name)")
     p.add_argument("--lang", help=f"label languages: ja, en or ja,en (default: {','.join(settings.DEFAULT_LANG)})")
     p.add_argument("--points", action="append", metavar="FILE",
-                   help="relief points: CSV, GeoJSON, KML/KMZ or uMap file (repeatable)")
+                   help="relief points: CSV, GeoJSON, KML/KMZ or uMap file (repeatable); FILE#CATEGORY "
+                        "makes every point in it that category")
+    p.add_argument("--category", action=_SourceCategory, metavar="CATEGORY",
+                   help="the category of every point in the --points FILE just before it, e.g. shelter")
+    p.add_argument("--categories", metavar="TOML", help="own categories, merged with the built-in ones")
+    p.add_argument("--hide", metavar="STATUS,…",
+                   help="leave points of these statuses off the paper: closed, limited, unknown, open "
+                        "(e.g. --hide closed,unknown); the build says how many")
     p.add_argument("--overlays", action="append", metavar="FILE[#KIND]",
                    help="lines and areas (roads, outage/flooded areas, hazard zones): KML/KMZ, GeoJSON, uMap, "
                         "GeoPackage, Shapefile (.shp/.zip), FlatGeobuf, GPX, CSV/xlsx with WKT; #KIND (e.g. "
@@ -87,6 +94,16 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="no progress (warnings and the summary are still printed)")
     p.set_defaults(run=run)
     return p
+
+
+class _SourceCategory(argparse.Action):
+    """``--points FILE --category shelter``: the category goes with the file before it (as FILE#shelter)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        points = getattr(namespace, "points", None)
+        if not points:
+            parser.error(f"{option_string} {values} must follow the --points FILE it applies to")
+        points[-1] = f"{points[-1]}#{values}"
 
 
 def plural(n: int, noun: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,7 +17,8 @@ from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
 from papermap.layout.coverage import no_data_rings
 from papermap.layout.navigation import REF_PT, column_name
-from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem, legend_layout
+from papermap.layout.legend import (STATUS_MARKS, LegendDoesNotFitError, LegendEntry, LegendItem,
+                                    legend_layout, status_entries)
 from papermap.layout.overlays import (OverlayLayer, around, kind_entries, kinds_by_page, lay_out_overlays,
                                       listing_chunks, overlay_texts, overview_legend, page_legend)
 from papermap.layout.qr import QrMatrix, qr_payload
@@ -24,10 +26,11 @@ from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut,
 from papermap.layout.sheets import (IndexLine, IndexSheet, MapSheet, OverlayListSheets, OverviewSheet, Sheet,
                                     TableSheets)
 from papermap.layout.symbols import SYMBOL_MM, place_symbols
-from papermap.layout.table import (APPROX_MARK, CLOSED_MARK, ELLIPSIS, OPEN_MARK, UNKNOWN_MARK, TableRow,
+from papermap.layout.table import (APPROX_MARK, CLOSED_MARK, ELLIPSIS, LIMITED_MARK, OPEN_MARK, UNKNOWN_MARK, TableRow,
                                    continued_from, layout_table)
 from papermap.layout.text import Measure, wrap
 from papermap.layout.viewport import Viewport
+from papermap.model.status import status_mark
 from papermap.settings import MM
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from papermap.model.points import Point
 
 INDEX_SIZE, INDEX_STEP = 9.0, 12.0     # index sheet: text size and line step, points
+SMALL_SYMBOL_PT = 9.0                  # legend symbols on a page with more kinds than the footer holds
 
 
 def frame_pt(rect) -> Box:
@@ -161,7 +165,8 @@ class AtlasFormat(SheetFormat):
             legend, index_sheets = self._footer_legend(indexed), []
         except LegendDoesNotFitError:
             legend = overview_legend(legend_entries(set(self._index), content.categories, langs=cfg.lang),
-                                     kind_entries(content.overlays, self._overlay_index, cfg.lang), self._footer_legend)
+                                     kind_entries(content.overlays, self._overlay_index, cfg.lang),
+                                     partial(self._footer_legend, squeeze=True))
             index_sheets = index_layout(indexed, sheet, content.measure, cfg.lang)
         overview = OverviewSheet(content.overview_ops, rects, dots, legend, self._codes[self._payloads[0]],
                                  round(1000.0 / (vp.k / MM)),
@@ -170,9 +175,21 @@ class AtlasFormat(SheetFormat):
         return [overview, *index_sheets,
                 *atlasnav.section_sheets(blocks, vp, content.overview_ops, overlap, content.measure)]
 
-    def _footer_legend(self, entries: list[LegendEntry]) -> list[LegendItem]:
+    def _footer_legend(self, entries: list[LegendEntry], squeeze: bool = False) -> list[LegendItem]:
+        """The legend in the footer's box, in every chosen language. With ``squeeze`` (a map page,
+        whose legend has nowhere else to go, with many kinds and statuses) it may fall back to the
+        first language, then to smaller symbols. Raises LegendDoesNotFitError when nothing fits,
+        never leaving an entry out."""
         box = footer_layout(self.sheet.footer).legend
-        return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, self.cfg.lang)
+        langs = self.cfg.lang
+        for chosen in ((langs, langs[:1]) if squeeze else (langs,)):
+            try:
+                return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, chosen)
+            except LegendDoesNotFitError:
+                continue
+        if not squeeze:
+            raise LegendDoesNotFitError(f"the legend for {len(entries)} entries does not fit the footer")
+        return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, langs[:1], SMALL_SYMBOL_PT)
 
     def _map_page(self, page: MapPage) -> list[Sheet]:
         """One map page and the sheets of its table: laid out in a worker when forked."""
@@ -183,7 +200,7 @@ class AtlasFormat(SheetFormat):
         xy_pt = vp.to_pt(content.xy[idx]) if len(idx) else np.empty((0, 2))
         ms, rows = lay_out_map_page(page, self._by_cell[(page.row, page.col)], pts, xy_pt, content.categories,
                                     self.cfg, self._codes[self._payloads[page.number]], self.frame_pt,
-                                    self._footer_legend, content.overlays, content.measure)
+                                    partial(self._footer_legend, squeeze=True), content.overlays, content.measure)
         ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, REF_PT),
                      nodata=no_data_rings(vp, content.covered))
         height = table_height(sheet)
@@ -226,7 +243,7 @@ def legend_entries(cat_ids, categories: Categories, suffix: dict[str, str] | Non
             extra = (suffix or {}).get(cat.id, "")
             ja = cat.ja + (extra if langs[-1] == "ja" else "")
             en = cat.en + (extra if langs[-1] == "en" else "")
-            entries.append((cat.shape, cat.colour, cat.mono, ja, en))
+            entries.append(LegendEntry(cat.shape, cat.colour, cat.mono, ja, en, cat.code))
     return entries
 
 
@@ -243,12 +260,14 @@ def lay_out_map_page(page: MapPage, drawn: CellDrawing, pts: list[Point], xy_pt:
                             SYMBOL_MM * MM, frame) if pts else []
     by_key = dict(zip(keys, pts))
     rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
+    marks = {k: m for k, p in by_key.items() if (m := status_mark(p.status, p.status_text))}
     lines_areas = lay_out_overlays(overlays, Viewport(page.window, frame), measure,
                                    around(((s.x, s.y) for s in symbols), SYMBOL_MM * MM))
-    legend, lines_areas = page_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang),
-                                      lines_areas, overlays, fit_legend)
+    legend, lines_areas = page_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang)
+                                      + status_entries(set(marks.values())), lines_areas, overlays, fit_legend)
     ms = MapSheet(page, drawn.ops, drawn.labels, symbols, {k: p.category for k, p in by_key.items()}, legend, qr,
-                  approx=frozenset(k for k, p in by_key.items() if p.approximate), overlays=lines_areas)
+                  approx=frozenset(k for k, p in by_key.items() if p.approximate), overlays=lines_areas,
+                  marks_of=marks)
     return ms, rows
 
 
@@ -271,8 +290,7 @@ def index_layout(entries: list[LegendEntry], sheet: SheetLayout, measure: Measur
     sheets: list[list[IndexLine]] = [[]]
     y = top
     for entry in entries:
-        _, _, _, ja, en = entry
-        text = " ".join(dict.fromkeys({"ja": ja, "en": en}[lang] for lang in langs))
+        text = " ".join(dict.fromkeys({"ja": entry.ja, "en": entry.en}[lang] for lang in langs))
         lines = wrap(text, body.w * MM - 16, INDEX_SIZE, measure)
         if sheets[-1] and y - (len(lines) - 1) * INDEX_STEP < bottom:
             sheets.append([])
@@ -294,10 +312,12 @@ def sheet_texts(info, points: list[Point], categories: Categories, labels: Itera
     for words in WORDS.values():
         yield from (words[lang] for lang in info.langs)
     yield from ARROWS.values()
-    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + APPROX_MARK + ELLIPSIS + "（）/→–·:0123456789- "
+    yield CLOSED_MARK + UNKNOWN_MARK + OPEN_MARK + LIMITED_MARK + APPROX_MARK + ELLIPSIS + "（）/→–·:0123456789- "
     yield continued_from("1", info.langs) + continued_from("", info.langs)
     for cat_id in {p.category for p in points}:
         yield from (categories.by_id[cat_id].label(lang) for lang in info.langs)
+        yield categories.by_id[cat_id].code
+    yield from (e.ja + e.en for e in status_entries(STATUS_MARKS))
     for p in points:
         yield from (p.name, p.name_en, p.hours, p.status_text, p.notes, p.address, p.capacity, p.contact)
     yield from (label.text for label in labels)

@@ -39,6 +39,7 @@ WORDS = {
                           "en": "Their place was not found in the map data: look them up by address."},
     "open": {"ja": "開設中", "en": "open"},
     "closed": {"ja": "閉鎖", "en": "closed"},
+    "limited": {"ja": "一部・条件付き", "en": "limited"},
     "unknown": {"ja": "状況不明", "en": "status unknown"},
     "unverified": {"ja": "未確認", "en": "not checked"},
 }

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from papermap.errors import PapermapError
 from papermap.layout.text import Measure
 
-# (shape, colour "#rrggbb", mono fill, label ja, label en)
-LegendEntry = tuple[str, str, str, str, str]
+
+
+class LegendEntry(NamedTuple):
+    """One legend row: the symbol exactly as the map draws it, and its labels. A status row has no
+    ``shape`` and shows its ``mark`` alone (render/marks.py)."""
+
+    shape: str
+    colour: str          # "#rrggbb"
+    mono: str            # mono fill
+    ja: str
+    en: str
+    code: str = ""       # the letter code on the symbol, for kinds that share a shape
+    mark: str = ""       # a status mark: closed, limited or unknown
 
 SYMBOL_PT = 11.0
 GAP = 3.0            # between a symbol and its label
@@ -18,6 +30,16 @@ ROW_GAP = 2.0
 LEADING = 1.2
 ASCENT = 0.88
 SIZES = (8.0, 7.5, 7.0)
+
+
+STATUS_MARKS = ("closed", "limited", "unknown")   # in the order the legend lists them
+_STATUS_WORDS = {"closed": ("閉鎖・休止", "closed"), "limited": ("一部・条件付き", "limited, partly open"),
+                 "unknown": ("状況未確認", "status not confirmed")}
+
+
+def status_entries(marks: set[str] | tuple[str, ...]) -> list[LegendEntry]:
+    """Legend rows for the status marks on a page: each mark alone, as it is drawn over a symbol."""
+    return [LegendEntry("", "", "", *_STATUS_WORDS[m], mark=m) for m in STATUS_MARKS if m in marks]
 
 
 class LegendDoesNotFitError(PapermapError, ValueError):
@@ -41,8 +63,8 @@ class LegendItem:
 
 def label(entry: LegendEntry, langs: tuple[str, ...]) -> list[str]:
     """The label in each chosen language, once each: ["給水", "Drinking water"]."""
-    by_lang = {"ja": entry[3], "en": entry[4]}
-    return list(dict.fromkeys(t for t in (by_lang.get(lang, entry[3]) for lang in langs) if t))
+    by_lang = {"ja": entry.ja, "en": entry.en}
+    return list(dict.fromkeys(t for t in (by_lang.get(lang, entry.ja) for lang in langs) if t))
 
 
 def legend_layout(entries: list[LegendEntry], width: float, height: float, measure: Measure,

@@ -347,8 +347,8 @@ def legend_rows(kind_ids: Iterable[str], kinds: OverlayKinds, suffix: dict[str, 
     for k in kinds:
         if k.id in present:
             extra = (suffix or {}).get(k.id, "")
-            out.append((SWATCH + k.id, "#000000", "", k.ja + (extra if langs[-1] == "ja" else ""),
-                        k.en + (extra if langs[-1] == "en" else "")))
+            out.append(LegendEntry(SWATCH + k.id, "#000000", "", k.ja + (extra if langs[-1] == "ja" else ""),
+                                   k.en + (extra if langs[-1] == "en" else "")))
     return out
 
 

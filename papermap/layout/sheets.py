@@ -5,7 +5,7 @@ bottom-left unless a field says otherwise.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from papermap.layout.frame import SheetLayout
 from papermap.layout.grid import Box, MapPage
@@ -45,6 +45,7 @@ class MapSheet:
     overlays: PageOverlays = PageOverlays()   # lines and areas, their letters and listing rows
     grid: GridRefs | None = None       # grid references on the frame's edges (layout/navigation.py)
     nodata: tuple[tuple[tuple[float, float], ...], ...] = ()   # rings (sheet points) beyond the extract's data
+    marks_of: dict[str, str] = field(default_factory=dict)   # placement key -> status mark, where it has one
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ SYMBOL_PT = 12.0     # symbol drawn in the table's symbol column
 CLOSED_MARK = "×"    # U+00D7: in IPAexGothic (✕ U+2715 is not)
 UNKNOWN_MARK = "？"
 OPEN_MARK = "○"
+LIMITED_MARK = "◐"   # as the badge on a limited point's map symbol
 ELLIPSIS = "…"
 BADGE_PAD = 1.5      # a closed point's status is white on a black badge this much wider each side
 
@@ -50,7 +51,7 @@ class TableRow:
     category: str
     name: str
     hours: str = ""
-    status: str = "unknown"    # open, closed or unknown
+    status: str = "unknown"    # one of model.points.STATUSES
     status_text: str = ""
     notes: str = ""
     verified: str = ""
@@ -181,7 +182,7 @@ def _row_cells(columns: tuple[Column, ...], langs: tuple[str, ...], name_pt: flo
     verified cells, so the wording is put together once and each distinct one of those cells is
     laid out once; every row has its own number, so that cell skips the general path."""
     inner = {col.key: col.width - 2 * PAD for col in columns}
-    marks = {"open": OPEN_MARK, "closed": CLOSED_MARK, "unknown": UNKNOWN_MARK}
+    marks = {"open": OPEN_MARK, "closed": CLOSED_MARK, "limited": LIMITED_MARK, "unknown": UNKNOWN_MARK}
     statuses = {key: (f"{mark} {say(key, langs, sep=' ')}", body_pt, key == "closed") for key, mark in marks.items()}
     unverified = f"{UNKNOWN_MARK} {say('unverified', langs, sep=' ')}"
     approx = (f"{APPROX_MARK} {say('approx', langs)}", body_pt, False)

@@ -40,6 +40,8 @@ class Category:
     mono: str
     osm: tuple[tuple[Condition, ...], ...] = ()
     keywords: tuple[str, ...] = ()
+    code: str = ""                   # letter code drawn on the symbol, for kinds that share a shape
+    names: tuple[str, ...] = ()      # whole names that mean this kind ("GS"), too short for keywords
 
     def label(self, lang: str = "ja") -> str:
         return self.en if lang == "en" else self.ja
@@ -77,6 +79,7 @@ class Categories:
                 self._labels.setdefault(fold(text), c.id)
         self._keywords = [(fold(k), c.id, i) for i, c in enumerate(self.ordered) for k in c.keywords]
         self._exact_keywords = {k: cid for k, cid, _ in reversed(self._keywords)}
+        self._names = {fold(n): c.id for c in reversed(self.ordered) for n in c.names}
 
     def __iter__(self) -> Iterator[Category]:
         return iter(self.ordered)
@@ -142,15 +145,19 @@ class Categories:
         description: str,
         explicit: str | None = None,
         category_map: Mapping[str, str] | None = None,
+        clean_name: str = "",
     ) -> str:
         """Our category for a point. An explicit value decides alone (unknown -> other); otherwise the
-        first folder (innermost first) that names a category, then the name's prefix, name, description."""
+        first folder (innermost first) that names a category, then the name's prefix, the whole name
+        (``clean_name``: without its bracket, "GS(赤：無事)" -> "GS"), the name, the description."""
         if explicit is not None and explicit.strip():
             return self.resolve(explicit, category_map) or OTHER
         for folder in folder_names:
             cid = self.resolve(folder, category_map)
             if cid:
                 return cid
+        if self._names and (cid := self._names.get(fold(clean_name or name))):
+            return cid
         prefix_cid, _ = self.split_prefix(name)
         return prefix_cid or self.match_text(name) or self.match_text(description) or OTHER
 
@@ -169,13 +176,33 @@ class Categories:
                                  field="category_map")
 
 
-def load_categories(path: str | Path | None = None) -> Categories:
-    """Read and check the category table; every mistake is reported with the file and category."""
-    path = Path(path) if path else STYLES_DIR / "categories.toml"
-    data = _read(path)
-    table = data.get("category", [])
+def load_categories(path: str | Path | None = None, merge: bool = False) -> Categories:
+    """Read and check the category table; every mistake is reported with the file and category.
+
+    With ``merge``, ``path`` adds to the built-in table instead of replacing it: a category with a
+    built-in id replaces that one in place, a new one comes before "other" (a map's own layers,
+    as 紙マップ's per-map layer settings, on top of the defaults)."""
+    default = STYLES_DIR / "categories.toml"
+    path = Path(path) if path else default
+    table = _table(path)
+    if merge and path != default:
+        own = {raw.get("id"): raw for raw in table if isinstance(raw, dict)}
+        base = _table(default)
+        merged = [own.pop(raw["id"], raw) for raw in base]
+        merged[-1:-1] = [raw for raw in table if not isinstance(raw, dict) or raw.get("id") in own]
+        table = merged
+    return _categories(table, path)
+
+
+def _table(path: Path) -> list:
+    """The [[category]] tables of one file, as found."""
+    table = _read(path).get("category", [])
     if not isinstance(table, list):
         raise InputError("'category' must be [[category]] tables", file=str(path), field="category")
+    return table
+
+
+def _categories(table: list, path: Path) -> Categories:
     categories = []
     for n, raw in enumerate(table, 1):
         if not isinstance(raw, dict):
@@ -195,14 +222,19 @@ def load_categories(path: str | Path | None = None) -> Categories:
             raise InputError(f"mono must be one of {', '.join(MONO_FILLS)}", file=str(path), where=where, field="mono")
         if not _HEX.match(raw["colour"]):
             raise InputError("colour must be #rrggbb", file=str(path), where=where, field="colour")
+        if len(raw.get("code", "")) > MAX_CODE:
+            raise InputError(f"code must be at most {MAX_CODE} characters (it is drawn on the symbol)",
+                             file=str(path), where=where, field="code")
         rules = tuple(_parse_rule(r, where) for r in raw.get("osm", []))
         categories.append(Category(raw["id"], raw["ja"], raw["en"], raw["shape"], raw["colour"], raw["mono"],
-                                   rules, tuple(raw.get("keywords", []))))
+                                   rules, tuple(raw.get("keywords", [])), raw.get("code", ""),
+                                   tuple(raw.get("names", []))))
     _check_distinct(categories, path)
     return Categories(categories)
 
 
-_TEXT_LISTS = {"osm": list, "keywords": list}  # every other key of a category holds one text
+_TEXT_LISTS = {"osm": list, "keywords": list, "names": list}  # every other key of a category holds one text
+MAX_CODE = 2
 
 
 def _read(path: Path) -> dict:
@@ -222,9 +254,9 @@ def _read(path: Path) -> dict:
 
 
 def _check_distinct(categories: list[Category], path: Path) -> None:
-    """Two categories that print alike would make the map lie, so ids, shapes and (shape, mono) are unique."""
-    for what, key in (("id", lambda c: c.id), ("shape", lambda c: c.shape),
-                      ("shape and mono fill", lambda c: (c.shape, c.mono))):
+    """Two categories that print alike would make the map lie, so ids and (shape, letter code) are
+    unique: kinds that share a shape differ by the code drawn on it, in colour and in mono."""
+    for what, key in (("id", lambda c: c.id), ("shape and code", lambda c: (c.shape, c.code))):
         seen: dict[object, str] = {}
         for c in categories:
             if key(c) in seen:

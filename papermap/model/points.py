@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-STATUSES = ("open", "closed", "unknown")
+STATUSES = ("open", "closed", "limited", "unknown")   # model/status.py reads them from text
 POSITIONS = ("exact", "geocoded", "unplaced")   # where Point.lon/lat came from
 PRECISIONS = ("exact", "building", "block", "district")   # how close a placed point is to the place it names
 

@@ -16,6 +16,7 @@ from papermap.layout.addressonly import HEADING_PT
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
+from papermap.model.status import status_mark
 from papermap.model.style import Style
 from papermap.render import navigation as nav
 from papermap.render import sheet as draw
@@ -44,10 +45,11 @@ def draw_sheets(doc: Document, sheets: list[Sheet], paper: Stationery) -> None:
         DRAWERS[type(sheet)](doc, paper, sheet)
 
 
-def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, number: int | None = None) -> Mark:
-    """The symbol of a point of kind ``cat_id`` at (x, y)."""
+def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, number: int | None = None,
+          status: str = "") -> Mark:
+    """The symbol of a point of kind ``cat_id`` at (x, y), with its status mark ("" for none)."""
     cat = categories.by_id[cat_id]
-    return Mark(cat.shape, cat.colour, cat.mono, x, y, size, number)
+    return Mark(cat.shape, cat.colour, cat.mono, x, y, size, number, cat.code, status)
 
 
 def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendItem], qr: QrMatrix) -> None:
@@ -84,8 +86,8 @@ def _map_marks(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     draw_overlay_tags(doc, ms.overlays)
     draw_leaders(doc, ms.symbols)
     size = SYMBOL_MM * MM
-    draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number)
-                       for p in ms.symbols if not p.shared], style.mono)
+    draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number,
+                             ms.marks_of.get(p.key, "")) for p in ms.symbols if not p.shared], style.mono)
     _approx_rings(doc, [(p.x, p.y) for p in ms.symbols if p.key in ms.approx and not p.shared], size)
 
 
@@ -121,7 +123,8 @@ def _table_symbols(paper: Stationery) -> Callable[[Document, list[tuple[TableRow
     beside it, and inside a small symbol a number of three or more digits would only fit on a tag
     that hides the shape."""
     def symbols(d: Document, placed: list[tuple[TableRow, float, float]], size: float) -> None:
-        draw_symbols(d, [_mark(paper.categories, row.category, x, y, size) for row, x, y in placed],
+        draw_symbols(d, [_mark(paper.categories, row.category, x, y, size,
+                               status=status_mark(row.status, row.status_text)) for row, x, y in placed],
                      paper.style.mono)
     return symbols
 
@@ -175,7 +178,8 @@ def draw_address_only(doc: Document, paper: Stationery, sheets: AddressOnlySheet
     top = (sheet.header.y - 2) * MM
 
     def symbols(d: Document, placed: list[tuple[TableRow, float, float]], size: float) -> None:
-        draw_symbols(d, [_mark(categories, row.category, x, y, size) for row, x, y in placed], mono)
+        draw_symbols(d, [_mark(categories, row.category, x, y, size, status=status_mark(row.status, row.status_text))
+                         for row, x, y in placed], mono)
 
     for chunk in sheets.chunks:
         draw.draw_header(doc, sheet, info, "", "list")
@@ -218,8 +222,8 @@ def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> Non
     draw.draw_header(doc, sheet, info, "0", "overview")
     draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, say("index", info.langs))
     for line in index.lines:
-        shape, colour, mono_fill, _, _ = line.entry
-        draw_symbol(doc, shape, *line.symbol, 11.0, colour, mono_fill, None, mono)
+        e = line.entry
+        draw_symbol(doc, e.shape, *line.symbol, 11.0, e.colour, e.mono, None, mono, e.code, e.mark)
         for x, y, text in line.lines:
             doc.text(x, y, text, INDEX_SIZE)
     draw.draw_credits(doc, body.x, body.y + 8, body.w, info)

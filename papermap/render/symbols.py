@@ -12,6 +12,7 @@ import shapely
 from papermap.layout.overlays import SWATCH
 from papermap.layout.symbols import SymbolPlacement
 from papermap.render.overlays import draw_sample
+from papermap.render.marks import code_form, status_form
 from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, num, text_width
 from papermap.settings import MIN_FONT_PT
 
@@ -112,7 +113,8 @@ def _pattern(doc: Document, kind: str, r: float) -> None:
 
 
 class Mark(NamedTuple):
-    """One symbol to draw: its look, its centre and box size in points, and its number (or None)."""
+    """One symbol to draw: its look, its centre and box size in points, its number (or None), the
+    letter code of a kind that shares its shape, and the status mark over it (render/marks.py)."""
 
     shape: str
     colour_hex: str
@@ -121,6 +123,8 @@ class Mark(NamedTuple):
     y: float
     size_pt: float
     number: int | None = None
+    code: str = ""
+    status: str = ""     # "", or one of marks.STATUS_MARKS
 
 
 def draw_symbols(doc: Document, marks: Sequence[Mark], mono: bool) -> None:
@@ -132,20 +136,26 @@ def draw_symbols(doc: Document, marks: Sequence[Mark], mono: bool) -> None:
     symbols (placed symbols never overlap, so this order shows the same as symbol by symbol).
     """
     doc.place_all([(_symbol_form(doc, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono), m.x, m.y)
-                        for m in marks])
+                   for m in marks])
+    # the status mark over the symbol, the letter code over both (never hidden by a cross)
+    doc.place_all([(status_form(doc, m.status, m.size_pt), m.x, m.y) for m in marks if m.status])
+    doc.place_all([(code_form(doc, m.code, m.size_pt), m.x, m.y) for m in marks if m.code])
     numbers = [m for m in marks if m.number is not None]
     if numbers:
         _draw_numbers(doc, numbers, mono)
 
 
 def draw_symbol(doc: Document, shape: str, x: float, y: float, size_pt: float, colour_hex: str,
-                mono_fill: str, number: int | None, mono: bool) -> None:
-    """One symbol: ``draw_symbols`` for a single mark; for a legend entry of shape "overlay:KIND",
-    that line or area kind's sample (render/overlays.py)."""
+                mono_fill: str, number: int | None, mono: bool, code: str = "", status: str = "") -> None:
+    """One symbol: ``draw_symbols`` for a single mark. A legend entry of shape "overlay:KIND" draws
+    that line or area kind's sample (render/overlays.py); an empty ``shape`` draws the status mark
+    alone (the legend's entry for a status)."""
     if shape.startswith(SWATCH):
         draw_sample(doc, shape, x, y, size_pt, mono)
-        return
-    draw_symbols(doc, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number)], mono)
+    elif shape:
+        draw_symbols(doc, [Mark(shape, colour_hex, mono_fill, x, y, size_pt, number, code, status)], mono)
+    elif status:
+        doc.place_all([(status_form(doc, status, size_pt), x, y)])
 
 
 def _symbol_form(doc: Document, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
@@ -233,8 +243,9 @@ def _draw_numbers(doc: Document, marks: list[Mark], mono: bool) -> None:
         text = str(m.number)
         size, scale, dy, w, overflow = _number_fit(m.shape, round(r, 3), text)
         cx, cy = m.x, m.y + dy * r
-        if overflow or (mono and m.mono_fill in PATTERNS):
-            # a tag wider than the shape gets its own thin border; inside a pattern it needs none
+        if overflow or (mono and m.mono_fill in PATTERNS) or m.status == "closed":
+            # a tag wider than the shape gets its own thin border; inside a pattern (or over the
+            # closed cross) it needs none
             tags.append((rounded_box(doc, w + 2.4, size, 1.2, WHITE, 0.3 if overflow else 0.0),
                          cx - w / 2 - 1.2, cy - size * 0.5))
             colour = BLACK

@@ -13,8 +13,18 @@ from papermap.sources.overlays import overlay_only
 from papermap.sources.points import points_from_osm, read_points
 
 
+def point_spec(path: str | Path) -> dict:
+    """A points file as given on the command line: ``FILE`` or ``FILE#CATEGORY`` (a file whose own
+    name has a # is taken whole when it exists)."""
+    text = str(path)
+    head, sep, category = text.rpartition("#")
+    if not sep or not head or Path(text).exists():
+        return {"path": text}
+    return {"path": head, "category": category}
+
+
 def source_specs(cfg: Config) -> list[dict]:
-    specs = [{"path": str(p)} for p in cfg.points]
+    specs = [point_spec(p) for p in cfg.points]
     specs += list(cfg.sources)
     for spec in specs:
         if not ("path" in spec) ^ ("url" in spec):
@@ -30,7 +40,7 @@ def read_sources(cfg: Config, categories: Categories) -> tuple[ReadResult, list[
         path = Path(spec["path"]) if "path" in spec else _fetched(spec["url"], cfg, warnings.append)
         if overlay_only(path):   # GeoPackage, Shapefile, GPX, WKT CSV…: read, points too, by sources/overlays
             continue
-        result = read_points(path, categories, spec.get("category_map"))
+        result = read_points(path, categories, spec.get("category_map"), spec.get("category"))
         if "url" in spec:
             for p in result.points:
                 p.source = spec["url"]

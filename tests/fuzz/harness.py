@@ -269,8 +269,8 @@ def readers(folder: Path) -> list[Reader]:
         Reader("overpass_json", ".json", [_fixture("overpass/small.json")], osm, mutate_json),
         Reader("pbf", ".osm.pbf", [_pbf(osm_xml, folder)], osm, lambda _, rng: _pbf_of(osm_xml, rng, folder)),
         Reader("config", ".toml", [config_seed], config, mutate_toml),
-        Reader("categories", ".toml", [(REPO / "styles" / "categories.toml").read_bytes()], load_categories,
-               mutate_toml),
+        Reader("categories", ".toml", [(REPO / "styles" / "categories.toml").read_bytes(),
+                                       _fixture("categories_small.toml")], load_categories, mutate_toml),
     ]
 
 

@@ -31,12 +31,26 @@ def detect_format(path: str | Path, data: bytes) -> str:
     return {".kml": "kml", ".kmz": "kml", ".geojson": "geojson", ".json": "geojson", ".umap": "umap"}.get(suffix, "csv")
 
 
+def source_category(categories: Categories, value: str, file: str = "") -> str:
+    """A source's category as given (an id such as ``shelter``, or a label such as 避難所) as our id."""
+    cid = value if value in categories else categories.resolve(value)
+    if cid is None:
+        raise InputError(f"unknown category {value[:40]!r} (known: {', '.join(categories.ids)})", file=file,
+                         field="category")
+    return cid
+
+
 _READERS = {"csv": read_csv, "geojson": read_geojson, "kml": read_kml, "umap": read_umap}
 
 
-def read_points(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None) -> ReadResult:
-    """All points in one file and every problem found; a file that cannot be read at all raises InputError."""
+def read_points(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
+                category: str | None = None) -> ReadResult:
+    """All points in one file and every problem found; a file that cannot be read at all raises InputError.
+    ``category`` is the whole file's kind ("this file is shelters"): every point takes it unless its
+    own category column names another."""
     categories.check_map(category_map)
+    if category is not None:
+        category = source_category(categories, category, str(path))
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -50,4 +64,4 @@ def read_points(path: str | Path, categories: Categories, category_map: Mapping[
         raise InputError("is a directory, not a points file", file=str(path)) from exc
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
-    return _READERS[detect_format(path, data)](path, categories, category_map, data=data)
+    return _READERS[detect_format(path, data)](path, categories, category_map, data=data, category=category)

@@ -56,9 +56,9 @@ class _Lines:
 
 
 def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
-             data: bytes | None = None) -> ReadResult:
+             data: bytes | None = None, category: str | None = None) -> ReadResult:
     """Points from a CSV; problems are located by physical line (header = its own line, comments count)."""
-    builder = PointBuilder(path, categories, category_map)
+    builder = PointBuilder(path, categories, category_map, category)
     if data is None:
         data = Path(path).read_bytes()
     text, encoding, bad_lines = decode(data)

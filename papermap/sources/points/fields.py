@@ -15,7 +15,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "番号", "通し番号", "no", "no.", "ref"),
     "name": ("名称", "名前", "施設名", "拠点名", "name", "title"),
     "name_en": ("name_en", "name:en", "英語名", "名称(英語)", "english name", "name (english)"),
-    "category": ("種別", "カテゴリ", "カテゴリー", "分類", "category", "type", "kind"),
+    "category": ("種別", "カテゴリ", "カテゴリー", "分類", "サブジャンル", "ジャンル", "category", "type", "kind"),
     "lat": ("緯度", "lat", "latitude", "y"),
     "lon": ("経度", "lon", "lng", "long", "longitude", "x"),
     "hours": ("営業時間", "opening_hours", "hours", "水提供時間", "提供時間", "給水時間", "利用時間", "時間"),

@@ -37,10 +37,10 @@ def load_json(path: str | Path, data: bytes) -> Any:
 
 
 def read_geojson(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
-                 data: bytes | None = None) -> ReadResult:
+                 data: bytes | None = None, category: str | None = None) -> ReadResult:
     """Points from a GeoJSON FeatureCollection or single Feature; a uMap layer's name is its folder."""
     doc = load_json(path, Path(path).read_bytes() if data is None else data)
-    builder = PointBuilder(path, categories, category_map)
+    builder = PointBuilder(path, categories, category_map, category)
     if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
         raise InputError("not GeoJSON: expected a FeatureCollection or Feature", file=str(path))
     features = doc.get("features", []) if doc["type"] == "FeatureCollection" else [doc]

@@ -148,10 +148,10 @@ def parse_kml(path: str | Path, data: bytes) -> Element:
 
 
 def read_kml(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
-             data: bytes | None = None) -> ReadResult:
+             data: bytes | None = None, category: str | None = None) -> ReadResult:
     """Every placemark, with its folder names (innermost first) as category candidates."""
     root = kml_root(path, Path(path).read_bytes() if data is None else data)
-    builder = PointBuilder(path, categories, category_map)
+    builder = PointBuilder(path, categories, category_map, category)
     for pm, n, folders in placemarks(root, builder.file):
         _placemark(pm, n, folders, builder)
     return builder.finish()

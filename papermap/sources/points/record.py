@@ -15,8 +15,9 @@ from papermap import settings
 from papermap.errors import InputError
 from papermap.model.categories import OTHER, Categories
 from papermap.model.points import Point, Problem, ReadResult
+from papermap.model.status import leading_status, stated_status
 from papermap.sources.points.text import (find_phone, has_time, html_to_text, normalise_hours, parse_datetime,
-                                          parse_status, split_name, tidy, unescape)
+                                          parse_status, split_hours, split_name, tidy, unescape)
 
 # Japan with its remote islands; a point outside this in a Japanese file is checked for swapped axes
 _JAPAN_LAT = (20.0, 46.0)
@@ -42,10 +43,12 @@ class RawRecord:
 class PointBuilder:
     """Collects one file's points and problems, with the per-file checks (duplicate ids, unmatched)."""
 
-    def __init__(self, file: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None):
+    def __init__(self, file: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
+                 category: str | None = None):
         self.file = str(file)
         self.categories = categories
         self.category_map = category_map or {}
+        self.category = category    # the whole source's kind ("this file is shelters"), when given
         self.result = ReadResult()
         self._ids: dict[str, str] = {}
         self._stem = Path(self.file).stem
@@ -89,7 +92,9 @@ class PointBuilder:
         description, notes, contact = _notes_and_contact(name_notes, f.get("notes", ""), f.get("description", ""),
                                                          f.get("contact", ""))
         hours, status_text, status = _hours_and_status(f.get("hours", ""), f.get("status", ""), name_hours, name_status)
-        category = self._category(rec, raw_name, description or notes)
+        if not status_text:   # no status column or bracket: a description line or a folder may say it
+            hours, status_text, status = _status_elsewhere(hours, description or notes, tuple(rec.folders))
+        category = self._category(rec, raw_name, name, description or notes)
         source_id = f.get("id", "").strip() or rec.fallback_id
         verified = self._verified(rec)
         (self.result.unplaced if address_only else self.result.points).append(Point(
@@ -154,21 +159,32 @@ class PointBuilder:
             return None
         return lon, lat
 
-    def _category(self, rec: RawRecord, name: str, text: str) -> str:
+    def _category(self, rec: RawRecord, name: str, clean_name: str, text: str) -> str:
+        """The row's own category column decides; else the source's category; else folders, name,
+        description (Categories.classify)."""
         explicit = rec.fields.get("category", "").strip()
+        if explicit and self.category:   # a column beside a source category: used when it names a kind
+            return self._resolve(explicit) or self.category
+        if self.category:
+            return self.category
         if explicit:
-            if explicit not in self._resolved:
-                self._resolved[explicit] = self.categories.resolve(explicit, self.category_map)
-            cid = self._resolved[explicit]
+            cid = self._resolve(explicit)
             if cid is None:
                 self.problem(rec.where, "category", f"unknown category {explicit!r}: shown as {OTHER!r} "
                              f"(known: {', '.join(self.categories.ids)})", fatal=False)
                 return OTHER
             return cid
-        cid = self.categories.classify(rec.folders, name, text, category_map=self.category_map)
+        cid = self.categories.classify(rec.folders, name, text, category_map=self.category_map,
+                                       clean_name=clean_name)
         if cid == OTHER:
             self._unmatched.append(rec.where)
         return cid
+
+    def _resolve(self, explicit: str) -> str | None:
+        """A category column's value as our id (remembered: a file repeats its few words)."""
+        if explicit not in self._resolved:
+            self._resolved[explicit] = self.categories.resolve(explicit, self.category_map)
+        return self._resolved[explicit]
 
     def _unique_id(self, rec: RawRecord, source_id: str) -> str:
         """Stable id "file-stem:source id"; a repeated source id is reported and made unique."""
@@ -207,8 +223,14 @@ def _hours_and_status(hours_field: str, status_field: str, name_hours: str, name
     repeat a few of these, so they are remembered."""
     hours = normalise_hours(hours_field)
     status_field = tidy(status_field)
-    if status_field and has_time(status_field) and parse_status(status_field) == "unknown" and not hours:
-        hours, status_field = normalise_hours(status_field), ""  # "営業: 15:00~21:00" is hours
+    if status_field and has_time(status_field):
+        if parse_status(status_field) == "unknown":
+            if not hours:
+                hours, status_field = normalise_hours(status_field), ""  # "営業: 15:00~21:00" is hours
+        else:
+            words, field_hours = split_hours(status_field)   # "開設中 9:00-16:00": open, and its hours
+            if field_hours:
+                status_field, hours = words, hours or field_hours
     status_text = ", ".join(filter(None, (status_field, name_status)))
     return hours or name_hours, status_text, parse_status(status_text)
 
@@ -216,6 +238,19 @@ def _hours_and_status(hours_field: str, status_field: str, name_hours: str, name
 def _blank(value: object) -> bool:
     """A coordinate cell left empty (absent, None or only spaces)."""
     return value is None or (isinstance(value, str) and not value.strip())
+@lru_cache(maxsize=4096)
+def _status_elsewhere(hours: str, text: str, folders: tuple[str, ...]) -> tuple[str, str, str]:
+    """(hours, status text, status) from the first description line that opens with a status word
+    ("開設中 9:00-16:00", with its hours when the row has none), else from the innermost folder
+    whose name states one ("開設中の避難所", "閉鎖"); (hours, "", "unknown") when nothing does."""
+    for line in text.split("\n"):
+        if leading_status(line):
+            words, line_hours = split_hours(line.strip())
+            return hours or line_hours, words, parse_status(words)
+    for folder in folders:
+        if stated_status(folder):
+            return hours, folder, parse_status(folder)
+    return hours, "", "unknown"
 
 
 def _number(value: object) -> float | str | None:

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
+from papermap.model.status import stated_status, status_of
+
 _BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
 _DROP_CONTENT = {"script", "style"}
 
@@ -125,9 +127,6 @@ def umap_to_text(value: str) -> str:
 
 # (?<!\d) before \d+h: one try per run of digits, not one per digit (a 40,000-digit cell took 18 s)
 _TIME = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,2}\s*時|24時間|いつでも|終日|深夜|休み|定休|休業日|(?<!\d)\d+h\b", re.I)
-_CLOSED = re.compile(r"閉鎖|提供終了|営業終了|受付終了|終了しました|休止中|中止|停止|closed", re.I)
-_MAYBE = re.compile(r"可能性|かも|予定|恐れ|maybe|possibly", re.I)  # "休止中の可能性あり" is not a closure
-_OPEN = re.compile(r"営業中|開設中|提供中|受付中|稼働中|利用可能|open", re.I)
 _PART_SPLIT = re.compile(r"(?<!\d)[/／]|[/／](?!\d)|[,，、]")  # a slash between digits is a date (7/13)
 
 
@@ -139,19 +138,32 @@ def has_time(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def parse_status(text: str) -> str:
-    """The source's status words to one of Point's STATUSES."""
-    if _CLOSED.search(text) and not _MAYBE.search(text):
-        return "closed"
-    if _OPEN.search(text):
-        return "open"
-    return "unknown"
+    """The source's status words to one of Point's STATUSES (model/status.py has the vocabulary)."""
+    return status_of(text)
+
+
+_HOURS_RANGE = re.compile(r"\d{1,2}\s*(?::\s*\d{2}|時)(?:\s*\d{1,2}分)?\s*[-~〜～–ー]\s*"
+                          r"\d{1,2}(?:\s*(?::\s*\d{2}|時))?(?:\s*\d{1,2}分)?|24時間")
+
+
+@lru_cache(maxsize=4096)
+def split_hours(text: str) -> tuple[str, str]:
+    """(the text without its opening hours, the hours) for status words with hours in the same
+    text: "開設中 9:00-16:00" -> ("開設中", "9:00-16:00"). ("text", "") when it has no time range."""
+    value = unicodedata.normalize("NFKC", text)
+    found = [m.group(0).strip() for m in _HOURS_RANGE.finditer(value)]
+    if not found:
+        return text, ""
+    rest = tidy(_HOURS_RANGE.sub(" ", value)).strip(" ,、/")
+    return rest, ", ".join(found)
 
 
 def split_name(name: str) -> tuple[str, str, str, str]:
     """Split a trailing bracket off a name when it carries hours or a closure.
 
     Returns (name, hours, status_text, notes). The bracket's parts (split at / , 、) that look
-    like hours become the hours, a closure ("7/13から閉鎖") the status, the rest notes.
+    like hours become the hours, a status stated without doubt ("7/13から閉鎖", "開設", "赤：無事")
+    the status, the rest notes.
     A bracket with neither stays in the name: "(大和町)" tells two places apart.
     """
     name = name.strip()
@@ -162,11 +174,17 @@ def split_name(name: str) -> tuple[str, str, str, str]:
         return name, "", "", ""
     head, inside = bracket
     parts = [p.strip() for p in _PART_SPLIT.split(inside) if p.strip()]
-    status = [p for p in parts if parse_status(p) == "closed"]
+    status = [p for p in parts if stated_status(p) is not None]
     hours = [p for p in parts if has_time(p) and p not in status]
+    for i, part in enumerate(status):   # "開設中 9:00-16:00": the status, and hours beside it
+        words, part_hours = split_hours(part)
+        if part_hours:
+            status[i] = words
+            hours.append(part_hours)
     if not hours and not status:
         return name, "", "", ""
-    notes = [p for p in parts if p not in hours and p not in status]
+    notes = [p for p in parts if p not in hours and p not in status and not has_time(p)
+             and stated_status(p) is None]
     return (head.strip(), normalise_hours(", ".join(hours)), ", ".join(status), ", ".join(notes))
 
 

@@ -18,12 +18,12 @@ def is_umap(doc: object) -> bool:
 
 
 def read_umap(path: str | Path, categories: Categories, category_map: Mapping[str, str] | None = None,
-              data: bytes | None = None) -> ReadResult:
+              data: bytes | None = None, category: str | None = None) -> ReadResult:
     """Points from every layer; problems are located as "layer N 'name' feature M"."""
     doc = load_json(path, Path(path).read_bytes() if data is None else data)
     if not is_umap(doc) or not isinstance(doc.get("layers"), list):
         raise InputError("not a uMap backup: expected a JSON object with a 'layers' list", file=str(path))
-    builder = PointBuilder(path, categories, category_map)
+    builder = PointBuilder(path, categories, category_map, category)
     for n, layer in enumerate(doc["layers"], 1):
         if not isinstance(layer, dict) or not isinstance(layer.get("features"), list):
             builder.problem(f"layer {n}", "features", "layer is not a FeatureCollection: skipped")
