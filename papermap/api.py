@@ -41,7 +41,7 @@ class Settings(TypedDict, total=False):
     bbox : str or sequence of 4 floats
         Area as west, south, east, north in degrees (default: the extract's extent).
     paper : str
-        ``"A4"`` or ``"A3"``.
+        ``"A4"`` or ``"A3"``; ``"A2"``, ``"A1"``, ``"A0"`` for a print shop.
     orientation : str
         ``"portrait"`` or ``"landscape"``.
     scale : int
@@ -69,12 +69,16 @@ class Settings(TypedDict, total=False):
     offline : bool
         Use only cached copies of URL sources.
     layout : str
-        ``"atlas"``, ``"sheet"`` (each map page with its list on the same sheet) or ``"auto"``
-        (``sheet`` when the area fits one sheet, else ``atlas``).
+        ``"atlas"``, ``"sheet"`` (each map page with its list on the same sheet), ``"poster"`` (one
+        map over ``sheets``, to cut, glue and hang) or ``"auto"`` (``sheet`` when the area fits one
+        sheet, else ``atlas``).
     around : str
         A points file, or a kind of point already loaded (``"shelter"``): one page centred on each.
     radius : float
         With ``around``: ground metres from a page's centre to its nearer edge.
+    sheets : str
+        With ``layout="poster"``: sheets across x down, ``"3x3"``; ``"1x1"`` with ``paper="A1"`` is
+        one big page for a print shop.
     """
 
     osm: PathLike
@@ -97,6 +101,7 @@ class Settings(TypedDict, total=False):
     layout: str
     around: str | PathLike
     radius: float
+    sheets: str
 
 
 def _describe(hint: Any) -> str:
@@ -272,9 +277,10 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
     from papermap.pipeline import build_atlas
 
     if isinstance(config, _config.Config):   # checked again: a bare papermap.config.Config is not
-        cfg = Config(**{f.name: getattr(config, f.name) for f in fields(config) if f.name != "config_file"}
-                     | settings)
+        cfg = Config(**{f.name: getattr(config, f.name) for f in fields(config)
+                        if f.name not in ("config_file", "scale_given")} | settings)
         cfg.config_file = config.config_file   # where it was read from, so it is never written over
+        cfg.scale_given = config.scale_given or "scale" in settings
     elif config is None or isinstance(config, (str, os.PathLike)):
         cfg = Config(config, **settings)
     else:

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
-            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around", "radius")
+            "points", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around", "radius",
+            "sheets")
 
 OUTPUTS = """\
 outputs:
@@ -58,10 +59,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="also take relief points (water taps, toilets, shelters…) from the OSM data (default: yes)")
     p.add_argument("--qr-url", dest="qr_url", metavar="URL",
                    help="http(s) URL template for the QR codes, e.g. https://example.org/map#{south},{west},{north},{east}")
-    p.add_argument("--layout", choices=("atlas", "sheet", "auto"),
+    p.add_argument("--layout", choices=("atlas", "sheet", "poster", "auto"),
                    help="atlas: overview, map pages, their lists on sheets of their own; sheet: each map page with "
-                        "its list on the same sheet; auto: sheet when the area fits one sheet, else atlas "
-                        "(default: atlas)")
+                        "its list on the same sheet; poster: one map over --sheets, with cut and glue marks; "
+                        "auto: sheet when the area fits one sheet, else atlas (default: atlas)")
+    p.add_argument("--sheets", metavar="AxD",
+                   help="with --layout poster: sheets across x down, e.g. 3x3 (default: 2x2); 1x1 with "
+                        "--paper A1 is one big page. The scale fits the area unless --scale is given")
     p.add_argument("--around", metavar="FILE|KIND",
                    help="one page centred on each point of a points file, or of a kind already loaded "
                         "(e.g. shelter), with its list, titled with the point's name")
