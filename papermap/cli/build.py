@@ -106,6 +106,8 @@ def summary(report: Report, output: str, grid_out: str | None = None) -> str:
         points += f", {report.outside:,} outside every page (see the warning)"
     grid = f"; page grid in {grid_out}" if grid_out else ""
     layout = f" ({report.layout})" if report.layout.startswith("auto") else ""
+    if report.layout == "poster":
+        return f"wrote {written}: a poster of {plural(len(report.pages), 'sheet')}, {points}{grid}"
     first = "" if report.layout.startswith(("sheet", "auto: sheet", "around")) and len(report.pages) == 1 else "overview + "
     return f"wrote {written}{layout}: {first}{plural(len(report.pages), 'map page')}, {points}{grid}"
 
