@@ -37,7 +37,7 @@ from papermap.layout.sheetformat import AtlasContent, Job, LaidOut, SheetFormat
 from papermap.layout.sheets import Caption, MapSheet, PosterPanel, PosterSheet, Sheet, TableSheets
 from papermap.layout.symbols import SYMBOL_MM, SymbolPlacement, place_symbols
 from papermap.layout.table import TableRow, layout_table
-from papermap.layout.text import Measure
+from papermap.layout.text import Measure, wrap
 from papermap.settings import MARGIN_MM, MIN_FONT_PT, MM
 
 if TYPE_CHECKING:
@@ -298,10 +298,14 @@ class PosterFormat(SheetFormat):
         assembly = self._assembly(left, y - qr_side, diagram_w, qr_side, captions)
         qr_at = ((left + inner - qr_side) * MM, (y - qr_side) * MM, qr_side * MM)
         y -= qr_side + 4
-        credits_at = (left, y, inner)
-        bottom = y - 2 * 3.6 - PAD_MM - 1.5
+        credits = [say("attribution", langs), f"{say('data_as_of', langs)} {info.data_date}",
+                   f"{say('source', langs)}: {info.source}", f"{say('printed', langs)} {info.printed}"]
+        for line in (part for text in credits for part in wrap(text, inner * MM, CREDIT_PT, content.measure)):
+            captions.append((left * MM, y * MM, 0.0, CREDIT_PT, "left", line))
+            y -= 3.4
+        bottom = y + 3.4 - PAD_MM - 1.5
         return PosterPanel((x0 * MM, bottom * MM, x1 * MM, top * MM), captions, scale_at, north_at, legend_at,
-                           assembly, qr_at, credits_at), items
+                           assembly, qr_at), items
 
     def _assembly(self, x: float, y: float, w: float, h: float, captions: list[Caption]) -> list[tuple[Box, str]]:
         """The N×M sheets as a small diagram in the box (mm), each named, in their places."""

@@ -116,13 +116,12 @@ class PosterPanel:
     QR code and credits. Positions in points from the sheet's bottom-left."""
 
     box: Box
-    captions: list[Caption]                            # title, what the poster is, the diagram's names
+    captions: list[Caption]                            # title, what the poster is, the diagram's names, credits
     scale_at: tuple[float, float]                      # scale bar, left end of the bar (mm)
     north_at: tuple[float, float]                      # north arrow's foot (mm)
     legend_at: tuple[float, float]                     # the legend box's bottom-left
     assembly: list[tuple[Box, str]]                    # each sheet's box in the diagram, its name
     qr_at: tuple[float, float, float]                  # x, y, side
-    credits_at: tuple[float, float, float]             # x, first baseline, width (mm), as draw_credits takes
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,6 @@ def draw_poster_sheet(doc: Document, paper: Stationery, ps: PosterSheet) -> None
         _captions(doc, key.captions)
         qx, qy, side = key.qr_at
         draw_qr(doc, ps.map.qr, qx, qy, max(side, qr_min_size_pt(ps.map.qr)))
-        draw.draw_credits(doc, *key.credits_at, info)
     doc.end_sheet()
 
 
