@@ -251,7 +251,7 @@ def _checked(cfg: Config) -> Config:
     cfg.lang = parse_lang(cfg.lang)
     cfg.paper = str(cfg.paper).upper()
     if cfg.paper not in settings.PAPER_MM:
-        raise InputError(f"unknown paper size '{cfg.paper[:20]}' (use {' or '.join(settings.PAPER_MM)})", field="paper")
+        raise InputError(f"unknown paper size '{cfg.paper[:20]}' (use {', '.join(settings.PAPER_MM)})", field="paper")
     if cfg.orientation not in ("portrait", "landscape"):
         raise InputError(f"unknown orientation '{str(cfg.orientation)[:20]}' (use portrait or landscape)",
                          field="orientation")

@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--osm", metavar="FILE", help="OSM extract: .osm.pbf, .osm, .osm.bz2 or Overpass .json")
     p.add_argument("--bbox", metavar="W,S,E,N",
                    help="area as west,south,east,north in degrees (default: the extract's extent)")
-    p.add_argument("--paper", help=f"paper size: {' or '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")
+    p.add_argument("--paper", help=f"paper size: {', '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")
     p.add_argument("--orientation", help=f"portrait or landscape (default: {settings.DEFAULT_ORIENTATION})")
     p.add_argument("--scale", type=int, metavar="N",
                    help=f"map scale denominator, e.g. 5000 for 1:5,000 (default: {settings.DEFAULT_SCALE})")
