@@ -41,7 +41,7 @@ class Settings(TypedDict, total=False):
     bbox : str or sequence of 4 floats
         Area as west, south, east, north in degrees (default: the extract's extent).
     paper : str
-        ``"A4"`` or ``"A3"``.
+        ``"A4"`` or ``"A3"``; ``"A2"``, ``"A1"``, ``"A0"`` for a print shop.
     orientation : str
         ``"portrait"`` or ``"landscape"``.
     scale : int
@@ -74,8 +74,9 @@ class Settings(TypedDict, total=False):
     offline : bool
         Use only cached copies of URL sources.
     layout : str
-        ``"atlas"``, ``"sheet"`` (each map page with its list on the same sheet) or ``"auto"``
-        (``sheet`` when the area fits one sheet, else ``atlas``).
+        ``"atlas"``, ``"sheet"`` (each map page with its list on the same sheet), ``"poster"`` (one
+        map over ``sheets``, to cut, glue and hang) or ``"auto"`` (``sheet`` when the area fits one
+        sheet, else ``atlas``).
     around : str
         A points file, or a kind of point already loaded (``"shelter"``): one page centred on each.
     radius : float
@@ -84,6 +85,9 @@ class Settings(TypedDict, total=False):
         Statuses left off the paper, e.g. ``["closed", "unknown"]``; the warnings say how many.
     categories : path
         A category TOML file merged with the built-in categories.
+    sheets : str
+        With ``layout="poster"``: sheets across x down, ``"3x3"``; ``"1x1"`` with ``paper="A1"`` is
+        one big page for a print shop.
     """
 
     osm: PathLike
@@ -109,6 +113,7 @@ class Settings(TypedDict, total=False):
     radius: float
     hide: str | Sequence[str]
     categories: PathLike
+    sheets: str
 
 
 def _describe(hint: Any) -> str:
@@ -293,6 +298,7 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
     if isinstance(config, _config.Config):   # checked again: a bare papermap.config.Config is not
         cfg = Config(**settings_of(config) | settings)
         cfg.config_file = config.config_file   # where it was read from, so it is never written over
+        cfg.scale_given = config.scale_given or "scale" in settings
     elif config is None or isinstance(config, (str, os.PathLike)):
         cfg = Config(config, **settings)
     else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -11,7 +12,8 @@ from urllib.parse import urlsplit
 from papermap import settings
 from papermap.errors import InputError
 
-LAYOUTS = ("atlas", "sheet", "auto")
+LAYOUTS = ("atlas", "sheet", "poster", "auto")
+MAX_POSTER_SIDE = 8   # sheets across or down a poster: 64 sheets is a wall; more is a mistake
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Config:
     radius: float | None = None                            # ground metres from a page's centre to its nearer edge
     hide: list[str] = field(default_factory=list)         # statuses left off the paper: closed, unknown…
     categories: Path | None = None                         # a category file merged with the defaults
+    sheets: str = "2x2"                                    # poster: sheets across x down, e.g. "3x3"
+    scale_given: bool = field(default=False, compare=False)  # scale set by the user, not the default (poster)
     config_file: Path | None = field(default=None, compare=False)  # the file this came from, if any
 
 
@@ -72,7 +76,7 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "osm": ((str,), "a file name in quotes"),
     "title": ((str,), "text in quotes"),
     "bbox": ((str, list), 'four numbers, "W,S,E,N" or [W, S, E, N]'),
-    "paper": ((str,), '"A4" or "A3"'),
+    "paper": ((str,), '"A4", "A3", "A2", "A1" or "A0"'),
     "orientation": ((str,), '"portrait" or "landscape"'),
     "scale": ((int,), "a whole number such as 10000 (for 1:10,000)"),
     "overlap_mm": (_NUMBER, "a number of millimetres"),
@@ -87,11 +91,12 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "jobs": ((int,), "a whole number (0: all cores)"),
     "cache_dir": ((str,), "a folder name in quotes"),
     "offline": ((bool,), "true or false (without quotes)"),
-    "layout": ((str,), '"atlas", "sheet" or "auto"'),
+    "layout": ((str,), '"atlas", "sheet", "poster" or "auto"'),
     "around": ((str,), "a points file or a kind of point in quotes"),
     "radius": (_NUMBER, "a number of metres"),
     "hide": ((list,), 'a list of statuses, e.g. ["closed", "unknown"]'),
     "categories": ((str,), "a category .toml file in quotes"),
+    "sheets": ((str,), 'sheets across x down in quotes, e.g. "3x3"'),
 }
 # the keys of one [[sources]] table and what they hold
 _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -103,7 +108,7 @@ _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "as_of": ((str,), 'when the data was true, in quotes, e.g. "9-15 03:00"'),
     "category": ((str,), 'the category of every point in it, e.g. "shelter"'),
 }
-_NOT_IN_FILE = {"config_file"}  # set by load_config, not a key anyone writes
+_NOT_IN_FILE = {"config_file", "scale_given"}  # set by load_config, not keys anyone writes
 MAX_JOBS = 256
 
 
@@ -151,6 +156,7 @@ def load_config(path: Path | None, overrides: dict) -> Config:
             setattr(cfg, key, Path(value))
         else:
             setattr(cfg, key, value)
+    cfg.scale_given = "scale" in data or overrides.get("scale") is not None
     try:
         return _checked(cfg)
     except InputError as exc:
@@ -260,7 +266,7 @@ def _checked(cfg: Config) -> Config:
     cfg.lang = parse_lang(cfg.lang)
     cfg.paper = str(cfg.paper).upper()
     if cfg.paper not in settings.PAPER_MM:
-        raise InputError(f"unknown paper size '{cfg.paper[:20]}' (use {' or '.join(settings.PAPER_MM)})", field="paper")
+        raise InputError(f"unknown paper size '{cfg.paper[:20]}' (use {', '.join(settings.PAPER_MM)})", field="paper")
     if cfg.orientation not in ("portrait", "landscape"):
         raise InputError(f"unknown orientation '{str(cfg.orientation)[:20]}' (use portrait or landscape)",
                          field="orientation")
@@ -293,6 +299,7 @@ def _checked(cfg: Config) -> Config:
             raise InputError("radius must be a number of metres", field="radius") from None
         if not 50 <= cfg.radius <= 20_000:
             raise InputError(f"radius {cfg.radius:g} m is out of range (50 to 20,000)", field="radius")
+    parse_sheets(cfg.sheets)
     return cfg
 
 
@@ -309,6 +316,17 @@ def parse_hide(value) -> list[str]:
     if bad:
         raise InputError(f"unknown status {bad[0][:20]!r} (hide takes {', '.join(STATUSES)})", field="hide")
     return list(dict.fromkeys(hide))
+
+
+def parse_sheets(value: str) -> tuple[int, int]:
+    """``"3x2"`` -> (3 across, 2 down): a poster's sheets, each side 1 to ``MAX_POSTER_SIDE``."""
+    m = re.fullmatch(r"\s*(\d{1,3})\s*[xX×]\s*(\d{1,3})\s*", str(value))
+    if not m:
+        raise InputError(f"sheets '{str(value)[:20]}' is not sheets across x down, e.g. 3x3", field="sheets")
+    across, down = int(m.group(1)), int(m.group(2))
+    if not (1 <= across <= MAX_POSTER_SIDE and 1 <= down <= MAX_POSTER_SIDE):
+        raise InputError(f"sheets {across}x{down} is out of range (1 to {MAX_POSTER_SIDE} each way)", field="sheets")
+    return across, down
 
 
 def _check_cache_dir(folder: Path) -> None:

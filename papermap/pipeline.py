@@ -126,7 +126,8 @@ def art_place(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str], 
     """Where the drawn basemap is kept: keyed by the data, the style, the code and the page settings."""
     return cache_dir / "art", artcache.art_key(Path(cfg.osm), style.path, {
         "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
-        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys), "format": fmt.name})
+        "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys), "format": fmt.name}
+        | ({"sheets": cfg.sheets, "scale_given": cfg.scale_given} if fmt.name == "poster" else {}))
 
 
 def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> dict[str, QrMatrix]:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 MM = 72.0 / 25.4  # PDF points per millimetre
 
-PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0),
+            "A2": (420.0, 594.0), "A1": (594.0, 841.0), "A0": (841.0, 1189.0)}   # A2-A0: print shops
 
 DEFAULT_SCALE = 10_000
 DEFAULT_PAPER = "A4"

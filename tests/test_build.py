@@ -95,7 +95,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     ("missing", ["--osm", "nope.osm.pbf"], "nope.osm.pbf: OSM file not found"),
     ("corrupt", ["--osm", "{corrupt}"], "cannot read OSM data"),
     ("outside", ["--osm", str(MONACO), "--bbox", "135.7,34.9,135.8,35.0"], "is outside the extract"),
-    ("paper", ["--osm", str(MONACO), "--paper", "A5"], "unknown paper size 'A5' (use A4 or A3)"),
+    ("paper", ["--osm", str(MONACO), "--paper", "A5"], "unknown paper size 'A5' (use A4, A3, A2, A1, A0)"),
     # points files are read by a worker of their own: its error still reaches the user as one line
     ("points", ["--osm", str(MONACO), "--bbox", MONACO_BBOX, "--points", "gone.csv"], "gone.csv: file not found"),
 ])

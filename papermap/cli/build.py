@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
             "points", "overlays", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around",
-            "radius", "hide", "categories")
+            "radius", "sheets", "hide", "categories")
 
 OUTPUTS = """\
 outputs:
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                                                 "(optional with --points: a plain atlas on a coordinate grid)")
     p.add_argument("--bbox", metavar="W,S,E,N",
                    help="area as west,south,east,north in degrees (default: the extract's extent)")
-    p.add_argument("--paper", help=f"paper size: {' or '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")
+    p.add_argument("--paper", help=f"paper size: {', '.join(settings.PAPER_MM)} (default: {settings.DEFAULT_PAPER})")
     p.add_argument("--orientation", help=f"portrait or landscape (default: {settings.DEFAULT_ORIENTATION})")
     p.add_argument("--scale", type=int, metavar="N",
                    help=f"map scale denominator, e.g. 5000 for 1:5,000 (default: {settings.DEFAULT_SCALE})")
@@ -71,10 +71,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="also take relief points (water taps, toilets, shelters…) from the OSM data (default: yes)")
     p.add_argument("--qr-url", dest="qr_url", metavar="URL",
                    help="http(s) URL template for the QR codes, e.g. https://example.org/map#{south},{west},{north},{east}")
-    p.add_argument("--layout", choices=("atlas", "sheet", "auto"),
+    p.add_argument("--layout", choices=("atlas", "sheet", "poster", "auto"),
                    help="atlas: overview, map pages, their lists on sheets of their own; sheet: each map page with "
-                        "its list on the same sheet; auto: sheet when the area fits one sheet, else atlas "
-                        "(default: atlas)")
+                        "its list on the same sheet; poster: one map over --sheets, with cut and glue marks; "
+                        "auto: sheet when the area fits one sheet, else atlas (default: atlas)")
+    p.add_argument("--sheets", metavar="AxD",
+                   help="with --layout poster: sheets across x down, e.g. 3x3 (default: 2x2); 1x1 with "
+                        "--paper A1 is one big page. The scale fits the area unless --scale is given")
     p.add_argument("--around", metavar="FILE|KIND",
                    help="one page centred on each point of a points file, or of a kind already loaded "
                         "(e.g. shelter), with its list, titled with the point's name")
@@ -125,6 +128,8 @@ def summary(report: Report, output: str, grid_out: str | None = None) -> str:
         points += f", {report.outside:,} outside every page (see the warning)"
     grid = f"; page grid in {grid_out}" if grid_out else ""
     layout = f" ({report.layout})" if report.layout.startswith("auto") else ""
+    if report.layout == "poster":
+        return f"wrote {written}: a poster of {plural(len(report.pages), 'sheet')}, {points}{grid}"
     first = "" if report.layout.startswith(("sheet", "auto: sheet", "around")) and len(report.pages) == 1 else "overview + "
     return f"wrote {written}{layout}: {first}{plural(len(report.pages), 'map page')}, {points}{grid}"
 

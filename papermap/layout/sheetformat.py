@@ -123,6 +123,7 @@ class SheetFormat(ABC):
 FORMATS = {"atlas": "papermap.layout.atlas:AtlasFormat",      # name -> module:class, imported when chosen
            "sheet": "papermap.layout.onesheet:OneSheetFormat",
            "around": "papermap.layout.around:AroundFormat",
+           "poster": "papermap.layout.poster:PosterFormat",
            "auto": "papermap.layout.auto:AutoFormat"}
 
 

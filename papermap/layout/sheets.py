@@ -54,6 +54,7 @@ class TableSheets:
 
     page: MapPage
     chunks: list[TableChunk]
+    heading: str = ""     # above the table, when it is not "points on map page N" (a poster's list)
 
 
 @dataclass(frozen=True)
@@ -155,5 +156,39 @@ class NameIndexSheet:
     entries: tuple[IndexEntry, ...]
 
 
+Caption = tuple[float, float, float, float, str, str]     # x, baseline y (points), angle, size, anchor, text
+
+
+@dataclass(frozen=True)
+class PosterPanel:
+    """The poster's key over its first sheet's map: title, scale, legend, how the sheets join,
+    QR code and credits. Positions in points from the sheet's bottom-left."""
+
+    box: Box
+    captions: list[Caption]                            # title, what the poster is, the diagram's names, credits
+    scale_at: tuple[float, float]                      # scale bar, left end of the bar (mm)
+    north_at: tuple[float, float]                      # north arrow's foot (mm)
+    legend_at: tuple[float, float]                     # the legend box's bottom-left
+    assembly: list[tuple[Box, str]]                    # each sheet's box in the diagram, its name
+    qr_at: tuple[float, float, float]                  # x, y, side
+
+
+@dataclass(frozen=True)
+class PosterSheet:
+    """One sheet of a poster: its part of the one map (``map``: the cell's basemap, labels and the
+    poster's symbols moved onto this sheet), the marks to cut and glue it by, and what it says in
+    its margin. ``panel`` is the key, on the first sheet only."""
+
+    map: MapSheet
+    name: str                                          # "B2": row letter, column number
+    frame: Box                                         # the map on this sheet, points
+    glue: list[Box]                                    # strips the next sheet is glued over (right, bottom)
+    cut: list[tuple[float, float, float, float]]       # frame edges cut before gluing (left, top)
+    crop: list[tuple[float, float, float, float]]      # crop marks in the margin on the frame's lines
+    captions: list[Caption]                            # edge labels, the sheet's name, credits
+    scale: int
+    panel: PosterPanel | None
+
+
 Sheet = (MapSheet | TableSheets | OverviewSheet | IndexSheet | ListedMapSheet | AddressOnlySheets
-         | OverlayListSheets | SectionSheet | NameIndexSheet)
+         | OverlayListSheets | SectionSheet | NameIndexSheet | PosterSheet)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from papermap.layout.frame import SheetLayout, footer_layout
+from papermap.layout.frame import Rect, SheetLayout, footer_layout
 from papermap.layout.furniture import neighbour_tabs, say, scale_bar
 from papermap.layout.legend import LegendItem
 from papermap.layout.qr import QrMatrix
-from papermap.layout.sheets import (AddressOnlySheets, IndexSheet, ListedMapSheet, MapSheet, NameIndexSheet,
-                                   OverlayListSheets, OverviewSheet, SectionSheet, Sheet, SheetText, TableSheets)
+from papermap.layout.sheets import (AddressOnlySheets, Caption, IndexSheet, ListedMapSheet, MapSheet, NameIndexSheet,
+                                   OverlayListSheets, OverviewSheet, PosterSheet, SectionSheet, Sheet, SheetText,
+                                   TableSheets)
 from papermap.layout.addressonly import HEADING_PT
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
@@ -22,7 +23,7 @@ from papermap.render import navigation as nav
 from papermap.render import sheet as draw
 from papermap.render.legend import draw_legend
 from papermap.render.overlays import draw_listing_sheets, draw_overlay_tags, draw_overlays
-from papermap.render.pdf import BLACK, Document, num
+from papermap.render.pdf import BLACK, WHITE, Document, num
 from papermap.render.qr import draw_qr, qr_min_size_pt
 from papermap.render.symbols import Mark, draw_leaders, draw_symbol, draw_symbols
 from papermap.render.table import draw_table
@@ -153,7 +154,7 @@ def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> 
     top = (sheet.header.y - 2) * MM
     number = tables.page.number
     # every sheet of the table has the same header, heading and credits: one form, placed on each
-    furniture = doc.form(f"list-{number}", _list_furniture, sheet, paper.info, number)
+    furniture = doc.form(f"list-{number}", _list_furniture, sheet, paper.info, number, tables.heading)
     for chunk in tables.chunks:
         if not chunk.rows:
             continue
@@ -162,11 +163,13 @@ def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> 
         doc.end_sheet()
 
 
-def _list_furniture(doc: Document, name: str, sheet: SheetLayout, info: SheetText, number: int) -> None:
+def _list_furniture(doc: Document, name: str, sheet: SheetLayout, info: SheetText, number: int,
+                    heading: str = "") -> None:
     body = sheet.printable
     doc.begin_form(name)
     draw.draw_header(doc, sheet, info, str(number), "list")
-    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, say("points_on_page", info.langs, n=number))
+    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4,
+                      heading or say("points_on_page", info.langs, n=number))
     draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
     doc.end_form()
 
@@ -259,6 +262,82 @@ def draw_name_index_sheet(doc: Document, paper: Stationery, index: NameIndexShee
     nav.draw_index_entries(doc, index, kind)
     draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
     doc.end_sheet()
+def draw_poster_sheet(doc: Document, paper: Stationery, ps: PosterSheet) -> None:
+    """One poster sheet: its part of the map, the strips to glue and the edges to cut, the margin's
+    words, and on the first sheet the key."""
+    style = paper.style
+    x0, y0, x1, y1 = ps.frame
+    doc.literal(ps.map.ops)
+    doc.save_state()
+    clip = doc.path()
+    clip.rect(x0, y0, x1 - x0, y1 - y0)
+    doc.clip(clip)
+    _map_marks(doc, paper, ps.map)
+    doc.restore_state()
+    doc.stroke(BLACK)   # the glue strips, hatched: the next sheet covers them
+    doc.line_width(0.4)
+    for gx0, gy0, gx1, gy1 in ps.glue:
+        doc.save_state()
+        strip = doc.path()
+        strip.rect(gx0, gy0, gx1 - gx0, gy1 - gy0)
+        doc.clip(strip)
+        reach = (gx1 - gx0) + (gy1 - gy0)
+        for k in range(int(reach / (3 * MM)) + 2):
+            doc.line(gx0 + k * 3 * MM, gy0, gx0 + k * 3 * MM - reach, gy0 + reach)
+        doc.restore_state()
+    draw.draw_frame(doc, replace(paper.sheet, map=_rect_mm(ps.frame)), style["frame"])
+    doc.stroke(BLACK)
+    doc.line_width(1.0)
+    doc.literal("[4 3] 0 d")
+    for gx0, gy0, gx1, gy1 in ps.glue:   # the strip's inner edge: the next sheet's frame line goes here
+        if gy1 - gy0 > gx1 - gx0:
+            doc.line(gx0, gy0, gx0, gy1)
+        else:
+            doc.line(gx0, gy1, gx1, gy1)
+    doc.literal("[] 0 d")
+    doc.line_width(1.2)
+    for cx0, cy0, cx1, cy1 in ps.cut:    # the frame lines to cut along
+        doc.line(cx0, cy0, cx1, cy1)
+    doc.line_width(0.5)
+    for mx0, my0, mx1, my1 in ps.crop:
+        doc.line(mx0, my0, mx1, my1)
+    _captions(doc, ps.captions)
+    info = replace(paper.info, scale=ps.scale)
+    if ps.panel is not None:
+        key = ps.panel
+        kx0, ky0, kx1, ky1 = key.box
+        doc.fill(WHITE)
+        doc.stroke(BLACK)
+        doc.line_width(0.8)
+        doc.rect(kx0, ky0, kx1 - kx0, ky1 - ky0, fill=True)
+        draw.draw_scale_bar(doc, *key.scale_at, scale_bar(ps.scale), info)
+        draw.draw_north_arrow(doc, *key.north_at, 8.0)
+        draw_legend(doc, ps.map.legend, *key.legend_at, style.mono)
+        doc.stroke(BLACK)
+        doc.line_width(0.6)
+        for (bx0, by0, bx1, by1), _ in key.assembly:
+            doc.rect(bx0, by0, bx1 - bx0, by1 - by0)
+        _captions(doc, key.captions)
+        qx, qy, side = key.qr_at
+        draw_qr(doc, ps.map.qr, qx, qy, max(side, qr_min_size_pt(ps.map.qr)))
+    doc.end_sheet()
+
+
+def _rect_mm(box: tuple[float, float, float, float]) -> Rect:
+    return Rect(box[0] / MM, box[1] / MM, (box[2] - box[0]) / MM, (box[3] - box[1]) / MM)
+
+
+def _captions(doc: Document, captions: list[Caption]) -> None:
+    doc.fill(BLACK)
+    for x, y, angle, size, anchor, text in captions:
+        if angle:
+            doc.save_state()
+            doc.translate(x, y)
+            doc.rotate(angle)
+            doc.text(0, -size * 0.35, text, size, anchor)
+            doc.restore_state()
+        else:
+            doc.text(x, y, text, size, anchor)
 
 
 DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
@@ -266,4 +345,5 @@ DRAWERS: dict[type, Callable[[Document, Stationery, Sheet], None]] = {
     OverviewSheet: draw_overview_sheet, IndexSheet: draw_index_sheet, ListedMapSheet: draw_listed_map_sheet,
     AddressOnlySheets: draw_address_only, OverlayListSheets: draw_overlay_list_sheets,
     SectionSheet: draw_section_sheet, NameIndexSheet: draw_name_index_sheet,
+    PosterSheet: draw_poster_sheet,
 }
