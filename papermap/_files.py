@@ -137,3 +137,51 @@ def scratch_folder() -> Iterator[Path]:
                 shutil.rmtree(entry.path, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix=f"papermap-{os.getpid()}-") as tmp:
         yield Path(tmp)
+
+
+def seal_key() -> bytes | None:
+    """The secret that seals cache entries, kept outside any cache folder, readable by this user
+    alone (the per-user data folder, mode 0600); made on first use. None when it cannot be kept
+    safely (the folder is not writable, or the key file is open to others): nothing is sealed then.
+    """
+    import platformdirs
+
+    path = platformdirs.user_data_path("papermap") / "cache-seal.key"
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():   # made whole, then linked in: a killed run leaves no half key
+            sweep(path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.papermap-{os.getpid()}-", suffix=".part",
+                                       dir=path.parent)   # mode 0600
+            try:
+                os.write(fd, os.urandom(32))
+                os.fsync(fd)
+                with contextlib.suppress(FileExistsError):   # another run made it first: use theirs
+                    os.link(tmp, path)
+            finally:
+                os.close(fd)
+                os.unlink(tmp)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            key = fh.read(64)
+    except OSError:
+        return None
+    if len(key) != 32 or info.st_mode & 0o077 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+        return None   # others may read or change it: not a secret
+    return key
+
+
+def seal(data: bytes, key: bytes) -> bytes:
+    """``data`` with an HMAC-SHA256 tag in front, which only the key's holder can make."""
+    import hmac
+
+    return hmac.digest(key, data, "sha256") + data
+
+
+def unseal(blob: bytes, key: bytes) -> bytes | None:
+    """The data ``seal`` sealed with ``key``, or None if the tag does not match (forged, damaged)."""
+    import hmac
+
+    tag, data = blob[:32], blob[32:]
+    return data if len(tag) == 32 and hmac.compare_digest(tag, hmac.digest(key, data, "sha256")) else None
