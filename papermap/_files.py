@@ -149,8 +149,8 @@ def seal_key() -> bytes | None:
     path = platformdirs.user_data_path("papermap") / "cache-seal.key"
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sweep(path.parent)
         if not path.exists():   # made whole, then linked in: a killed run leaves no half key
-            sweep(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.papermap-{os.getpid()}-", suffix=".part",
                                        dir=path.parent)   # mode 0600
             try:
