@@ -114,13 +114,13 @@ def die_with_parent(parent: int) -> None:
     if not armed:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if os.getppid() != parent:
-        os._exit(1)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         threading.Event().wait(0.5)
-    os._exit(1)
+    os.kill(os.getpid(), signal.SIGKILL)   # as the kernel would: no exit handlers, no flushing
 
 
 def _send_result(job: Callable[[], object], pipe, parent: int) -> None:
