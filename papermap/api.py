@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypedDict, Unpack
 
 from papermap import config as _config
+from papermap._files import scratch_folder
 from papermap.errors import InputError, PapermapError
 from papermap.output.png import DEFAULT_DPI, check_dpi, write_pngs
 
@@ -324,8 +324,8 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
         result = build_atlas(cfg, target, progress=progress, use_cache=use_cache)
         files.append(target)
     else:
-        with tempfile.TemporaryDirectory(prefix="papermap-") as tmp:
-            pdf = Path(tmp) / "atlas.pdf"
+        with scratch_folder() as tmp:   # a killed run's folder goes with the next run's
+            pdf = tmp / "atlas.pdf"
             result = build_atlas(cfg, pdf, progress=progress, use_cache=use_cache)
             if target is not None:
                 files += write_pngs(pdf, target, dpi, progress)

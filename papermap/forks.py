@@ -3,11 +3,21 @@
 A forked worker inherits everything its job uses (the basemap, the points, the canvas) instead
 of having it pickled; only an index goes out and the result comes back. A worker that dies
 (killed, out of memory) never loses work: the caller does what is left itself.
+
+A worker never outlives the process that forked it: on Linux the kernel kills it the moment its
+parent dies (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices that it has been
+handed to another parent. Without this, pool workers of a parent killed with ``kill -9`` slept
+on forever: each holds the write end of the others' task pipe, so none of them ever sees it close.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,7 +44,8 @@ def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:
     worker dies this stops early, without error, and the caller computes the rest itself."""
     key = _register(job)
     try:
-        with ProcessPoolExecutor(min(workers(jobs), n), multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(min(workers(jobs), n), multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             yield from pool.map(_call, [key] * n, range(n))
     except BrokenProcessPool:
         return
@@ -57,7 +68,7 @@ class Background(Generic[T]):
         if can_fork(jobs, 2):
             context = multiprocessing.get_context("fork")
             self._pipe, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=_send_result, args=(job, sender), daemon=True)
+            self._process = context.Process(target=_send_result, args=(job, sender, os.getpid()), daemon=True)
             self._process.start()
             sender.close()          # the worker's end: a worker that dies shows as the end of the pipe
 
@@ -85,8 +96,36 @@ class Background(Generic[T]):
             self._process = None
 
 
-def _send_result(job: Callable[[], object], pipe) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: end this process when ``parent`` dies, however it dies.
+
+    On Linux the kernel does it (PR_SET_PDEATHSIG with SIGKILL): at once, even while the worker
+    is busy inside C code that holds the GIL. Elsewhere a daemon thread polls ``getppid()``, which
+    changes when the parent is gone. Either way the parent may have died before this ran, which
+    the check at the end catches.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0   # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            armed = False
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        threading.Event().wait(0.5)
+    os.kill(os.getpid(), signal.SIGKILL)   # as the kernel would: no exit handlers, no flushing
+
+
+def _send_result(job: Callable[[], object], pipe, parent: int) -> None:
     """In the worker: ``job()``'s result, or its error, back through ``pipe``."""
+    die_with_parent(parent)
     try:
         message = (True, job())
     except BaseException as exc:   # any error goes back whole, to be raised in the caller

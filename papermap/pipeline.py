@@ -5,17 +5,18 @@ This module reads, projects, chooses the sheet format and writes; the format
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import shapely
 
-from papermap import forks
+from papermap import forks, settings
 from papermap._files import atomic_path
 from papermap.config import Config
 from papermap.errors import InputError
@@ -75,9 +76,21 @@ def area_of(cfg: Config, extent: Box, pages: Callable[[Box], int]) -> Box:
     """The mapped area in degrees: the bbox if given (it must overlap the data), else the extent.
     A bbox reaching beyond the data is cut to the data's extent when that needs fewer pages
     (``pages(bbox)``): there is nothing to draw beyond it, and a bbox far too large would
-    otherwise be worked through cell by empty cell."""
-    if cfg.bbox is None:
-        return extent
+    otherwise be worked through cell by empty cell.
+
+    Raises InputError, before any drawing, when the area needs more than ``settings.MAX_PAGES``
+    pages at the scale, naming the area, the scale and the count."""
+    area = extent if cfg.bbox is None else _bbox_within(cfg, extent, pages)
+    need = pages(area)
+    if need > settings.MAX_PAGES:
+        what = "" if cfg.bbox is not None else "the extract's extent "
+        raise InputError(f"{what}{','.join(f'{v:.5f}' for v in area)} at 1:{cfg.scale:,} needs {need:,} "
+                         f"pages, more than the limit of {settings.MAX_PAGES:,}: map a smaller bbox or "
+                         f"use a larger scale number", file=str(cfg.osm), field="bbox")
+    return area
+
+
+def _bbox_within(cfg: Config, extent: Box, pages: Callable[[Box], int]) -> Box:
     w, s, e, n = cfg.bbox
     if w >= extent[2] or e <= extent[0] or s >= extent[3] or n <= extent[1]:
         raise InputError(f"bbox {w},{s},{e},{n} is outside the extract, which covers "
@@ -233,6 +246,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                 now: datetime | None = None, use_cache: bool = True) -> BuildReport:
     """Build the whole atlas PDF at ``out_path`` (written atomically)."""
     report = BuildReport()
+    now = now or build_time()
     style = load_style(cfg.style, cfg.mono)
     fmt = choose_format(cfg)
     cfg = fmt.cfg   # a format may settle settings of its own (pages around points: the scale from the radius)
@@ -272,7 +286,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
     if clipped:
         report.warnings.append(clipped)
 
-    info = sheet_text(cfg, art, relief, now or datetime.now().astimezone())
+    info = sheet_text(cfg, art, relief, now)
     content = AtlasContent(cfg, categories, art.cells, art.overview_window, art.overview_ops, relief.points,
                            projected(relief, art.epsg), info, text_width, partial(lonlat_box, art.epsg),
                            lambda payloads: qr_codes(payloads, place, cfg.jobs), relief.unplaced,
@@ -295,7 +309,7 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
                                f"on any page: {names}{more}")
     report.warnings += outside_warnings(content.overlays, [p.window for p in laid.pages])
     report.redrawn, report.sheets = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path),
-                                          cache_dir, cfg.jobs, progress)
+                                          cache_dir, cfg.jobs, progress, now)
     return report
 
 
@@ -354,6 +368,19 @@ def lonlat_box(epsg: int, window: Box) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+def build_time() -> datetime:
+    """The print date: now, or ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention, in UTC),
+    so that the same inputs give the same PDF, byte for byte, on any day."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return datetime.now().astimezone()
+    try:
+        return datetime.fromtimestamp(int(value), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"must be a whole number of seconds since 1970-01-01 UTC, not {value[:40]!r}",
+                         field="SOURCE_DATE_EPOCH") from None
+
+
 def sheet_text(cfg: Config, art: AtlasArt, relief: ReadResult, now: datetime) -> SheetText:
     """The words every sheet carries: title, data date, print date, sources, scale."""
     data_date = datetime.fromisoformat(art.data_date) if art.data_date else None
@@ -365,14 +392,14 @@ def sheet_text(cfg: Config, art: AtlasArt, relief: ReadResult, now: datetime) ->
 
 
 def write(fmt: SheetFormat, paper: Stationery, out_path: Path, cache_dir: Path | None, jobs: int,
-          progress: Progress | None) -> tuple[int, int]:
+          progress: Progress | None, created: datetime | None = None) -> tuple[int, int]:
     """Every sheet the format laid out, drawn into the PDF at ``out_path`` (atomically), over
     ``jobs`` workers. Returns how many jobs the parent drew itself after all, and the sheets written."""
     info = paper.info
     sheet_jobs = fmt.jobs()
     with atomic_path(out_path) as tmp:
         doc = Document(tmp, fmt.sheet_pt, info.title,
-                       f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}", cache_dir)
+                       f"Map data © OpenStreetMap contributors (ODbL), as of {info.data_date}", cache_dir, created)
         doc.reserve(fmt.texts())
         _say(progress, "pages", 0, len(sheet_jobs))
         redrawn = doc.draw_all([partial(_draw_job, job, paper) for job in sheet_jobs], jobs,

@@ -41,3 +41,6 @@ MAX_FEATURES = 1_000_000               # rows / features / placemarks / elements
 MAX_KMZ_UNPACKED_BYTES = 200 * 1024 * 1024  # the .kml inside a KMZ, as actually decompressed (zip bombs)
 MAX_QR_URL_BYTES = 1000                # qr_url (UTF-8): with placeholders filled in it still fits a QR code
 MAX_TITLE_CHARS = 200                  # the title printed on every sheet
+MAX_PAGES = 5_000                      # map-page windows of one atlas (a prefecture at 1:10,000 is
+                                       # ~2,000); the drawn basemap of each is held in memory, so
+                                       # this also bounds a build's memory (~0.1-1 MB a window)

@@ -22,11 +22,13 @@ def shared_file(rel: str) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory) -> Path:
-    """Downloads and drawn basemaps go to a per-session folder, never the user's cache."""
+    """Downloads and drawn basemaps go to a per-session folder, never the user's cache; the key
+    that seals cached fonts to a per-session data folder, never the user's."""
     import os
 
     folder = tmp_path_factory.mktemp("cache")
     os.environ["PAPERMAP_CACHE_DIR"] = str(folder)
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
     return folder
 
 

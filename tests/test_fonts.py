@@ -25,7 +25,7 @@ def test_font_from_the_cache_draws_exactly_what_the_parsed_font_draws(tmp_path):
     cache = tmp_path / "cache"
     parsed = _draw("-", tmp_path / "parsed.pdf")
     first = _draw(str(cache), tmp_path / "first.pdf")          # parses, and keeps the parsed font
-    assert len(list((cache / "fonts").glob("*.pickle"))) == 1
+    assert len(list((cache / "fonts").glob("*.sealed"))) == 1
     cached = _draw(str(cache), tmp_path / "cached.pdf")        # loads it
     assert parsed == first == cached
     assert b"IPAexGothic" in cached
@@ -35,6 +35,6 @@ def test_a_damaged_font_cache_is_parsed_again(tmp_path):
     cache = tmp_path / "cache"
     parsed = _draw("-", tmp_path / "parsed.pdf")
     _draw(str(cache), tmp_path / "first.pdf")
-    for store in (cache / "fonts").glob("*.pickle"):
+    for store in (cache / "fonts").glob("*.sealed"):
         store.write_bytes(b"not a pickle")
     assert _draw(str(cache), tmp_path / "again.pdf") == parsed

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from papermap._files import atomic_write
 from papermap.model.categories import Categories, load_categories
 
 # (column, Japanese help, English help, example value); the headers are names the reader recognises
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         text = csv_template(categories) if args.format == "csv" else geojson_template(categories)
     if args.output:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        Path(args.output).write_text(text, encoding=encoding, newline="")
+        atomic_write(Path(args.output), text.encode(encoding))   # a missing folder or full disk: one line
     else:
         sys.stdout.write(text)
     return 0

@@ -7,18 +7,19 @@ only points, tables and QR codes are drawn again.
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from papermap import settings
 from papermap.layout.grid import Cell
 from papermap.layout.labels import Label
-from papermap._files import atomic_write
+from papermap.layout.qr import QrMatrix
+from papermap._files import WriteError, atomic_write, sweep
 
-ART_VERSION = 1
+ART_VERSION = 2   # 2: JSON instead of pickle
 
 
 @dataclass
@@ -31,7 +32,7 @@ class CellArt:
 
 @dataclass
 class AtlasArt:
-    """Everything the pages need from the OSM data, in plain, picklable values."""
+    """Everything the pages need from the OSM data, in plain values that JSON holds."""
 
     epsg: int
     bbox: tuple[float, float, float, float]       # degrees
@@ -68,17 +69,88 @@ def art_key(osm: Path, style_path: Path, extra: dict) -> str:
 
 
 def load(folder: Path, key: str, suffix: str = ".art"):
-    """What ``store`` kept under ``key`` (the art, or with another suffix its side data), else None."""
+    """The art ``store`` kept under ``key`` (with ``.qr``: the QR codes), else None.
+
+    The cache holds data, never code: an entry is zlib-compressed JSON, read back through checks
+    of every field's type, so a damaged entry, or one planted by whoever can write the cache
+    folder, is drawn again (None), never run and never a crash later in the build.
+    """
     path = folder / f"{key}{suffix}"
+    sweep(folder)
     try:
-        return pickle.loads(zlib.decompress(path.read_bytes()))
-    except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+        data = json.loads(zlib.decompress(path.read_bytes()).decode("utf-8"))
+        if not isinstance(data, dict) or data.get("version") != ART_VERSION:
+            return None
+        return _qr_from(data["qr"]) if suffix == ".qr" else _art_from(data["art"])
+    except (OSError, zlib.error, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError,
+            RecursionError):
         return None  # missing or damaged: draw it again
 
 
-def store(folder: Path, key: str, art, suffix: str = ".art") -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / f"{key}{suffix}", zlib.compress(pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL), 1))
+def store(folder: Path, key: str, value, suffix: str = ".art") -> None:
+    """Keep ``value`` (an AtlasArt, or with ``.qr`` a dict of QR codes) under ``key``, atomically."""
+    data = {"qr": {text: [row.hex() for row in rows] for text, rows in value.items()}} if suffix == ".qr" \
+        else {"art": asdict(value)}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(folder, exc) from None
+    text = json.dumps({"version": ART_VERSION, **data}, ensure_ascii=False, separators=(",", ":"))
+    atomic_write(folder / f"{key}{suffix}", zlib.compress(text.encode("utf-8"), 1))
+
+
+def _need(value, kind):
+    """``value`` if it is a ``kind``, else TypeError: a stored field of the wrong type."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"expected {kind}, found {type(value).__name__}")
+    return value
+
+
+def _box(value) -> tuple[float, float, float, float]:
+    if len(_need(value, list)) != 4:
+        raise ValueError("a box has four numbers")
+    return tuple(_need(v, float) for v in value)
+
+
+def _label(d: dict) -> Label:
+    return Label(_need(d["text"], str), _need(d["x"], float), _need(d["y"], float), _need(d["angle"], float),
+                 _need(d["size"], float), _need(d["kind"], str))
+
+
+def _cell_art(d: dict) -> CellArt:
+    c = _need(d["cell"], dict)
+    cell = Cell(_need(c["row"], int), _need(c["col"], int), _box(c["window"]),
+                None if c["core"] is None else _box(c["core"]))
+    return CellArt(cell, _need(d["content"], bool), _need(d["ops"], str),
+                   [_label(_need(label, dict)) for label in _need(d["labels"], list)])
+
+
+def _poi(p: list) -> tuple[str, float, float, dict[str, str]]:
+    osm_id, lon, lat, tags = _need(p, list)
+    tags = _need(tags, dict)
+    for v in tags.values():
+        _need(v, str)
+    return _need(osm_id, str), _need(lon, float), _need(lat, float), tags
+
+
+def _art_from(d: dict) -> AtlasArt:
+    return AtlasArt(epsg=_need(d["epsg"], int), bbox=_box(d["bbox"]), area=_box(d["area"]),
+                    data_date=None if d["data_date"] is None else _need(d["data_date"], str),
+                    source=_need(d["source"], str), cells=[_cell_art(_need(c, dict)) for c in _need(d["cells"], list)],
+                    overview_window=_box(d["overview_window"]), overview_ops=_need(d["overview_ops"], str),
+                    pois=[_poi(p) for p in _need(d["pois"], list)])
+
+
+def _qr_from(d: dict) -> dict[str, QrMatrix]:
+    codes = {}
+    for text, rows in _need(d, dict).items():
+        matrix = tuple(bytes.fromhex(_need(row, str)) for row in _need(rows, list))
+        if any(b > 1 for row in matrix for b in row):
+            raise ValueError("a QR module is 0 or 1")
+        codes[text] = matrix
+    return codes
 
 
 def parallel_map(fn, shared: tuple, items: list, jobs: int) -> list:

@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from papermap.errors import PapermapError
-from papermap._files import atomic_write
+from papermap._files import WriteError, atomic_write
 
 ENV_VAR = "PAPERMAP_CACHE_DIR"
 
@@ -81,6 +81,8 @@ class Cache:
         """The stored entry, or None if there is none or it is unreadable (treated as absent)."""
         try:
             meta = json.loads(self._meta_path(key).read_text("utf-8"))
+            if not isinstance(meta["file"], str) or Path(meta["file"]).name != meta["file"]:
+                return None   # a body must lie in the cache folder itself
             path = self.root / meta["file"]
             if path.stat().st_size != meta["size"]:
                 return None
@@ -103,7 +105,8 @@ class Cache:
             atomic_write(self._meta_path(key), json.dumps(meta, indent=1).encode("utf-8"))
             if old is not None and old.path.name != name:
                 old.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise PapermapError(f"{self.root}: cannot write the download cache ({exc.strerror or exc}); "
+        except (OSError, WriteError) as exc:
+            reason = exc.reason if isinstance(exc, WriteError) else exc.strerror or exc
+            raise PapermapError(f"{self.root}: cannot write the download cache ({reason}); "
                                 f"use --cache-dir or {ENV_VAR} to choose a writable folder") from None
         return CacheEntry(path=self.root / name, url=url, fetched_at=fetched_at, content_type=content_type)

@@ -8,6 +8,8 @@ the instance, so a fork carries it whole and two documents never share it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,15 +26,27 @@ from papermap.settings import MIN_FONT_PT
 
 num = fp_str   # a coordinate as the shortest PDF number, as the canvas writes its own
 
+
+def _pdf_date(when: datetime, *_ymdhms) -> str:
+    """``when`` as a PDF date, D:YYYYMMDDHHmmSS+HH'mm' (the canvas's date formatter)."""
+    offset = when.utcoffset()
+    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"D:{when:%Y%m%d%H%M%S}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
 class Document:
     """A PDF of ``size_pt`` sheets at ``target`` (a path or a binary file), compressed, whose
     default font is the embedded one (no stray Helvetica).
+
+    Its metadata holds nothing but what is passed in: ``created`` is its creation date (the
+    print date on the sheets; with ``SOURCE_DATE_EPOCH`` that date, so two builds give the same
+    bytes), and without it the invariant 2000-01-01 that ReportLab writes.
 
     Raises PapermapError when the installed ReportLab is not one this layer is tested with.
     """
 
     def __init__(self, target: str | Path | BinaryIO, size_pt: tuple[float, float], title: str = "",
-                 subject: str = "", cache_dir: Path | None = None) -> None:
+                 subject: str = "", cache_dir: Path | None = None, created: datetime | None = None) -> None:
         check_reportlab()
         font = register(cache_dir)
         rl_config.useA85 = 0  # binary streams: smaller files, no slow ASCII85, and sheets can be filed
@@ -42,6 +56,8 @@ class Document:
         c.setTitle(title)
         c.setAuthor("papermap")
         c.setSubject(subject)
+        if created is not None:
+            c.setDateFormatter(partial(_pdf_date, created))
         self._font = font
         self._codes = TextCodes(c._doc)
         self._forms = Forms(c)

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from papermap.errors import PapermapError
-from papermap._files import atomic_write
+from papermap._files import atomic_write, seal, seal_key, sweep, unseal
 
 FONT = "IPAexGothic"
 
@@ -40,7 +40,7 @@ def font_path() -> Path:
 def register(cache_dir: Path | None = None) -> str:
     """Register the font with reportlab once per process; returns its name.
 
-    Parsing the 6 MB font takes reportlab ~0.15 s, a tenth of a refresh; with ``cache_dir`` the
+    Parsing the 6 MB font takes reportlab ~0.2 s, a fifth of a refresh; with ``cache_dir`` the
     parsed font is kept there and loaded in a few milliseconds next time.
     """
     if FONT not in pdfmetrics.getRegisteredFontNames():
@@ -52,18 +52,33 @@ def register(cache_dir: Path | None = None) -> str:
 
 
 def _load(path: Path, cache_dir: Path) -> TTFont:
-    """The parsed font from ``cache_dir``, else parsed and stored there for next time."""
+    """The parsed font from ``cache_dir``, else parsed and stored there for next time.
+
+    The parsed font is a pickle, which runs code when loaded; so it is sealed with an HMAC whose
+    key only this user can read, kept outside the cache (``_files.seal_key``), and a stored font
+    whose seal does not match (damaged, or planted by whoever can write the cache folder) is never
+    unpickled: the font is parsed again. Without a key the font is parsed every time.
+    """
     from reportlab import Version
 
+    secret = seal_key()
+    if secret is None:
+        return TTFont(FONT, str(path))
     stat = path.stat()
     key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{Version}".encode()).hexdigest()[:32]
-    store = cache_dir / "fonts" / f"{key}.pickle"
+    store = cache_dir / "fonts" / f"{key}.sealed"
+    sweep(store.parent)
     try:
-        font = pickle.loads(store.read_bytes())
-        font.state = WeakKeyDictionary()   # per-document subsets: always start empty
-        return font
-    except Exception:   # missing, damaged or from another version: parse the font again
-        pass
+        data = unseal(store.read_bytes(), secret)
+    except OSError:
+        data = None
+    if data is not None:
+        try:
+            font = pickle.loads(data)
+            font.state = WeakKeyDictionary()   # per-document subsets: always start empty
+            return font
+        except Exception:   # sealed by an older papermap whose classes have changed: parse again
+            pass
     font = TTFont(FONT, str(path))
     face = font.face
     if isinstance(getattr(face, "_pdfScale", None), FunctionType) and hasattr(font, "state"):
@@ -73,9 +88,9 @@ def _load(path: Path, cache_dir: Path) -> TTFont:
         font.state = None
         try:
             store.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(store, pickle.dumps(font, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass                             # a read-only cache only costs the parse next time
+            atomic_write(store, seal(pickle.dumps(font, protocol=pickle.HIGHEST_PROTOCOL), secret))
+        except (OSError, PapermapError):
+            pass                             # a read-only or full cache only costs the parse next time
         finally:
             font.state, face._pdfScale = state, scale
     return font
