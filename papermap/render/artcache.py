@@ -81,16 +81,21 @@ def load(folder: Path, key: str, suffix: str = ".art"):
         data = json.loads(zlib.decompress(path.read_bytes()).decode("utf-8"))
         if not isinstance(data, dict) or data.get("version") != ART_VERSION:
             return None
-        return _qr_from(data["qr"]) if suffix == ".qr" else _art_from(data["art"])
+        if suffix == ".qr":
+            return _qr_from(data["qr"])
+        return _gazetteer_from(data["gaz"]) if suffix == ".gaz" else _art_from(data["art"])
     except (OSError, zlib.error, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError,
             RecursionError):
         return None  # missing or damaged: draw it again
 
 
 def store(folder: Path, key: str, value, suffix: str = ".art") -> None:
-    """Keep ``value`` (an AtlasArt, or with ``.qr`` a dict of QR codes) under ``key``, atomically."""
-    data = {"qr": {text: [row.hex() for row in rows] for text, rows in value.items()}} if suffix == ".qr" \
-        else {"art": asdict(value)}
+    """Keep ``value`` (an AtlasArt; with ``.qr`` a dict of QR codes; with ``.gaz`` a Gazetteer)
+    under ``key``, atomically."""
+    if suffix == ".qr":
+        data = {"qr": {text: [row.hex() for row in rows] for text, rows in value.items()}}
+    else:   # an AtlasArt (.art) or an extract's Gazetteer (.gaz): plain dataclasses of JSON values
+        data = {"gaz" if suffix == ".gaz" else "art": asdict(value)}
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -140,7 +145,29 @@ def _art_from(d: dict) -> AtlasArt:
                     data_date=None if d["data_date"] is None else _need(d["data_date"], str),
                     source=_need(d["source"], str), cells=[_cell_art(_need(c, dict)) for c in _need(d["cells"], list)],
                     overview_window=_box(d["overview_window"]), overview_ops=_need(d["overview_ops"], str),
-                    pois=[_poi(p) for p in _need(d["pois"], list)])
+                    pois=[_poi(p) for p in _need(d["pois"], list)],
+                    covered=None if d.get("covered") is None else tuple(_pair(v) for v in _need(d["covered"], list)))
+
+
+def _pair(value) -> tuple[float, float]:
+    if len(_need(value, list)) != 2:
+        raise ValueError("a point has two numbers")
+    return (_need(value[0], float), _need(value[1], float))
+
+
+def _gazetteer_from(d: dict):
+    """The names, addresses and places of an extract (model/geocode.py), every field checked."""
+    from papermap.model.geocode import Gazetteer
+
+    named = {_need(k, str): [(_need(n, str), _need(lon, float), _need(lat, float))
+                             for n, lon, lat in _need(v, list)] for k, v in _need(d["named"], dict).items()}
+    streets = {_need(k, str): {_need(num, str): _pair(at) for num, at in _need(v, dict).items()}
+               for k, v in _need(d["streets"], dict).items()}
+    places = {}
+    for k, v in _need(d["places"], dict).items():
+        name, lon, lat, precision = _need(v, list)
+        places[_need(k, str)] = (_need(name, str), _need(lon, float), _need(lat, float), _need(precision, str))
+    return Gazetteer(named, streets, places)
 
 
 def _qr_from(d: dict) -> dict[str, QrMatrix]:
