@@ -31,7 +31,7 @@ APPROX_MARK = "≈"    # a point placed from its address: here, and as a dashed 
 
 # (column key, share of the width left after the No. and symbol columns), in print order: what people
 # act on (where, when, whether it is open, whom to call, how fresh that is)
-COLUMNS = (("name", 0.29), ("hours", 0.15), ("status", 0.24), ("phone", 0.17), ("verified", 0.15))
+COLUMNS = (("name", 0.28), ("hours", 0.14), ("status", 0.24), ("phone", 0.15), ("verified", 0.19))
 # the address-only sheet: the address is the whole point of the row
 ADDRESS_COLUMNS = (("name", 0.27), ("address", 0.28), ("status", 0.28), ("phone", 0.17))
 

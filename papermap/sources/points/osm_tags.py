@@ -31,6 +31,9 @@ def points_from_osm(pois: Iterable[tuple[str, float, float, Mapping[str, str]]],
             notes.append("飲用不可 / not drinking water")
         if tags.get("description"):
             notes.append(tags["description"])
+        website = tags.get("website") or tags.get("contact:website")
+        if website:   # kept, but in the notes: the table's phone column is for numbers to call
+            notes.append(website)
         result.points.append(Point(
             id=osm_id,
             category=category,
@@ -40,8 +43,7 @@ def points_from_osm(pois: Iterable[tuple[str, float, float, Mapping[str, str]]],
             name_en=tags.get("name:en", ""),
             hours=tags.get("opening_hours", ""),
             notes="\n".join(notes),
-            contact=tags.get("phone") or tags.get("contact:phone") or tags.get("website")
-            or tags.get("contact:website") or "",
+            contact=tags.get("phone") or tags.get("contact:phone") or "",
             source=SOURCE,
             source_id=osm_id,
         ))
