@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from collections import Counter
 
@@ -9,7 +11,7 @@ from papermap.cli import EXIT_STATUS
 from papermap.errors import InputError
 from papermap.model.categories import Categories, load_categories
 from papermap.model.overlays import load_overlay_kinds
-from papermap.model.points import Problem, ReadResult
+from papermap.model.points import Point, Problem, ReadResult
 from papermap.sources.overlays import read_for_check
 from papermap.sources.points import detect_format
 from papermap.sources.points.csv import read_csv
@@ -36,6 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="what standard input holds (default: recognised from its content; files are "
                         "recognised by content and extension). A uMap export is geojson.")
     p.add_argument("--summary", action="store_true", help="also print how many points each category and how many lines and areas each kind got")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON document instead: every point (name, category, status, lat, lon, position, "
+                        "placed_by, source) and every problem (file, line, field, message)")
+    p.add_argument("--osm", metavar="EXTRACT",
+                   help="place points that have only an address from this OSM extract, as build does "
+                        "(without it they are listed as unplaced)")
     p.add_argument("--categories", metavar="TOML", help="category table (default: the built-in categories.toml)")
     p.add_argument("--map", dest="category_map", action="append", default=[], metavar="NAME=CATEGORY",
                    help="treat a source's folder/category NAME as our CATEGORY id (repeatable)")
@@ -69,10 +77,53 @@ def format_problem(problem: Problem) -> str:
     return f"{problem.file}:{problem.where}:{problem.field}: warning: {problem.message}"
 
 
+def _point_json(p: Point) -> dict[str, object]:
+    """One point as ``check --json`` lists it; an unplaced point has null coordinates."""
+    def degrees(value: float) -> float | None:
+        return None if math.isnan(value) else value
+
+    return {"name": p.display_name(), "category": p.category, "status": p.status, "lat": degrees(p.lat),
+            "lon": degrees(p.lon), "position": p.position, "placed_by": p.placed_by,
+            "source": f"{p.source}:{p.where or p.source_id}"}
+
+
+def _problem_json(problem: Problem) -> dict[str, object]:
+    return {"file": problem.file, "line": problem.where, "field": problem.field, "message": problem.message,
+            "fatal": problem.fatal}
+
+
+def run_json(args: argparse.Namespace, categories: Categories, category_map: dict[str, str]) -> int:
+    """``check --json``: one JSON document on standard output, so scripts and the web form read what
+    ``build`` would print, placed or not; exit status 1 if any row is unusable, as without --json."""
+    everything = ReadResult()
+    for path in args.files:
+        try:
+            if path == "-":
+                result = read_stdin(args.format, categories, category_map)
+            else:
+                result, _ = read_for_check(path, categories, category_map)
+        except InputError as exc:
+            everything.problems.append(Problem(exc.file or path, exc.where, exc.field, exc.message))
+            continue
+        everything.extend(result)
+    if args.osm and everything.unplaced:
+        from papermap.model.geocode import place_points
+        from papermap.sources.gazetteer import read_gazetteer
+
+        placed, everything.unplaced = place_points(everything.unplaced, read_gazetteer(args.osm))
+        everything.points.extend(placed)
+    doc = {"points": [_point_json(p) for p in everything.points + everything.unplaced],
+           "problems": [_problem_json(p) for p in everything.problems]}
+    print(json.dumps(doc, ensure_ascii=False, indent=1))
+    return 1 if any(p.fatal for p in everything.problems) else 0
+
+
 def run(args: argparse.Namespace) -> int:
     categories = load_categories(args.categories)
     category_map = _parse_map(args.category_map)
     categories.check_map(category_map)
+    if args.json:
+        return run_json(args, categories, category_map)
     counts: Counter[str] = Counter()
     lines_areas: Counter[str] = Counter()   # overlays by kind
     fatal = warnings = 0

@@ -28,6 +28,7 @@ class Point:
     capacity: str = ""          # as the source says it ("300人", "120")
     source: str = ""            # file path or URL it came from
     source_id: str = ""         # the source's own id (row, placemark, OSM id)
+    where: str = ""             # where in the source: "12" (CSV line), "feature 3", "placemark 17 'name'"
     verified: datetime | None = None  # last verified, where the source says
     extra: dict[str, str] = field(default_factory=dict)
     # a point with an address and no coordinates is placed from the OSM extract (model/geocode.py):

@@ -136,7 +136,8 @@ def read_for_check(spec: str, categories: Categories,
     kinds = load_overlay_kinds()
     path, kind = split_spec(spec, kinds)
     got, _ = read_overlays(path, kinds, categories, kind, category_map)
-    return ReadResult(got.points.points, got.points.problems + got.problems), got.overlays
+    return (ReadResult(got.points.points, got.points.problems + got.problems, unplaced=got.points.unplaced),
+            got.overlays)
 
 
 def _head(path: Path) -> bytes:

@@ -12,6 +12,7 @@ from papermap.errors import InputError
 from papermap.model.categories import Categories
 from papermap.model.points import ReadResult
 from papermap.sources.points.fields import columns_for, field_for
+from papermap.sources.points.opendata import recognise
 from papermap.sources.points.record import PointBuilder, RawRecord
 
 _UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement or private-use characters
@@ -82,6 +83,9 @@ def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str
     if not {"lat", "lon"} <= known:
         return builder.finish()
     columns = columns_for(tuple(header))
+    schema = recognise(header)   # an official list: its kind for every row, its hazard flags in the notes
+    if schema and builder.category is None and schema.category in categories.ids:
+        builder.category = schema.category
     for line, row in rows:
         where = str(line)
         if isinstance(row, csv.Error):
@@ -94,6 +98,8 @@ def read_csv(path: str | Path, categories: Categories, category_map: Mapping[str
             builder.problem(where, "", f"{len(row)} cells but the header has {len(header)}: extra cells ignored",
                             fatal=False)
         fields, extra = columns.split(cells)
+        if schema:
+            schema.enrich(fields, extra, cells)
         builder.add(RawRecord(where=where, fallback_id=where, fields=fields, extra=extra))
     return builder.finish()
 

@@ -14,7 +14,7 @@ from papermap.sources.points.text import is_clock_time
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "番号", "通し番号", "no", "no.", "ref"),
     "name": ("名称", "名前", "施設名", "拠点名", "name", "title"),
-    "name_en": ("name_en", "name:en", "英語名", "名称(英語)", "english name", "name (english)"),
+    "name_en": ("name_en", "name:en", "名称_英字", "名称_英語", "英語名", "名称(英語)", "english name", "name (english)"),
     "category": ("種別", "カテゴリ", "カテゴリー", "分類", "サブジャンル", "ジャンル", "category", "type", "kind"),
     "lat": ("緯度", "lat", "latitude", "y"),
     "lon": ("経度", "lon", "lng", "long", "longitude", "x"),

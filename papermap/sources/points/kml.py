@@ -60,7 +60,8 @@ def kml_root(path: str | Path, data: bytes) -> Element:
 def placemarks(root: Element, file: str = "") -> Iterator[tuple[Element, int, list[str]]]:
     """Every placemark in document order, numbered from 1, with its folder names (innermost
     first): the folders are a My Maps layer, the data's category or kind hint. Folders nested
-    deeper than ``settings.MAX_NESTING`` are refused (an error naming ``file``), never a RecursionError."""
+    deeper than ``settings.MAX_NESTING`` are refused (an error naming ``file``), never a RecursionError;
+    so is a file with no placemark that only links to another (a <NetworkLink>)."""
     counter = itertools.count(1)
 
     def walk(el: Element, folders: list[str], depth: int) -> Iterator[tuple[Element, int, list[str]]]:
@@ -76,7 +77,23 @@ def placemarks(root: Element, file: str = "") -> Iterator[tuple[Element, int, li
             elif kind == "Placemark":
                 yield child, next(counter), folders
 
-    return walk(root, [], 0)
+    found = False
+    for item in walk(root, [], 0):
+        found = True
+        yield item
+    if not found:
+        _refuse_link_only(root, file)
+
+
+def _refuse_link_only(root: Element, file: str) -> None:
+    """Refuse a KML whose only content is a <NetworkLink>: My Maps exports one without
+    ``forcekml=1``, and reading it as zero points with success would hand out an empty map."""
+    link = next((el for el in root.iter() if tag_of(el) == "NetworkLink"), None)
+    if link is None:
+        return
+    href = next((text_of(el) for el in link.iter() if tag_of(el) == "href" and text_of(el)), "")
+    raise InputError(f"this KML only links to {href or 'another file'}: download that link (with &forcekml=1 "
+                     "for Google My Maps) and give the downloaded file", file=file, field="NetworkLink")
 
 
 def placemark_where(pm: Element, n: int) -> str:

@@ -111,6 +111,7 @@ class PointBuilder:
             contact=contact,
             source=self.file,
             source_id=source_id,
+            where=rec.where,
             verified=verified,
             extra=dict(rec.extra),
             address=address,
