@@ -8,6 +8,7 @@ from papermap.layout.frame import SheetLayout
 from papermap.layout.furniture import ScaleBar, Tab, say
 from papermap.layout.labels import Label
 from papermap.layout.printsize import NORMAL, PrintSizes
+from papermap.layout.text import wrap
 from papermap.layout.sheets import SheetText
 from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, text_width
 from papermap.settings import MM
@@ -35,7 +36,10 @@ def draw_header(doc: Document, sheet: SheetLayout, info: SheetText, page_label: 
     x0, y0 = h.x1 * MM - box_w, (h.y + 0.5) * MM
     doc.line_width(0.8)
     doc.rect(x0, y0, box_w, (h.h - 1) * MM)
-    doc.text(x0 + box_w / 2, y0 + (h.h - 4.2) * MM, say(page_kind, info.langs), t(7), "centre")
+    kind = say(page_kind, info.langs)
+    if sizes.large and text_width(kind, t(7)) > box_w - 2:   # never shrunk under the floor: one language
+        kind = say(page_kind, info.langs[:1])
+    doc.text(x0 + box_w / 2, y0 + (h.h - 4.2) * MM, kind, t(7), "centre")
     doc.text(x0 + box_w / 2, y0 + 1.6 * MM, page_label, 20 if len(page_label) < 4 else 12, "centre")
 
 
@@ -125,14 +129,33 @@ def draw_north_arrow(doc: Document, x_mm: float, y_mm: float, size_mm: float = 9
 
 def draw_credits(doc: Document, x_mm: float, y_mm: float, width_mm: float, info: SheetText,
                  sizes: PrintSizes = NORMAL) -> None:
-    """Attribution (ODbL requires it on every map), data date and source: honest paper."""
+    """Attribution (ODbL requires it on every map), data date and source: honest paper. In large
+    print the date joins the attribution's line and a source too long for its line wraps, since
+    the text may not shrink under the floor."""
+    if sizes.large:
+        _large_credits(doc, x_mm, y_mm, width_mm, info, sizes)
+        return
     lines = [say("attribution", info.langs),
              f"{say('data_as_of', info.langs)} {info.data_date} · {say('source', info.langs)}: {info.source}",
              f"{say('printed', info.langs)} {info.printed}"]
-    size, step = sizes.text(7.5), 3.6 * sizes.scale
     doc.fill(BLACK)
     for i, line in enumerate(lines):
-        doc.text(x_mm * MM, (y_mm - i * step) * MM, line, _fit(line, size, width_mm * MM, sizes.floor))
+        doc.text(x_mm * MM, (y_mm - i * 3.6) * MM, line, _fit(line, 7.5, width_mm * MM))
+
+
+def _large_credits(doc: Document, x_mm: float, y_mm: float, width_mm: float, info: SheetText,
+                   sizes: PrintSizes) -> None:
+    width, size = width_mm * MM, sizes.text(7.5)
+    lines = []
+    for line in (f"{say('attribution', info.langs)} · {say('data_as_of', info.langs)} {info.data_date}",
+                 f"{say('source', info.langs)}: {info.source}", f"{say('printed', info.langs)} {info.printed}"):
+        fitted = _fit(line, size, width, sizes.floor)
+        lines += [(part, fitted) for part in wrap(line, width, fitted, text_width)]
+    doc.fill(BLACK)
+    y = y_mm * MM
+    for line, at in lines:
+        doc.text(x_mm * MM, y, line, at)
+        y -= size * 1.2
 
 
 def draw_heading(doc: Document, x: float, y: float, text: str, sizes: PrintSizes = NORMAL) -> None:
