@@ -224,8 +224,9 @@ def _number_fit(shape: str, r: float, text: str) -> tuple[float, float, float, f
     """(font size, horizontal scale %, height in units, width, overflow) for ``text`` in the shape.
     A symbol larger than the map's usual one (large print) has its number sizes grown with it, so
     the smallest number stays as readable next to the symbol as it was."""
-    usual = shape_radius(SYMBOL_MM * MM)
-    grow = r / usual if r > usual * 1.01 else 1.0     # r comes rounded: the usual symbol stays exactly as it was
+    usual, rim = SYMBOL_MM * MM, 2 * HALO_PT + OUTLINE_PT    # symbol sizes: r is half the size less the rim
+    size_pt = 2 * r + rim
+    grow = size_pt / usual if size_pt > usual * 1.01 else 1.0   # r comes rounded: the usual symbol stays as it was
     for size, scale in _NUMBER_STYLES:
         size *= grow
         w = text_width(text, size) * scale / 100
