@@ -110,3 +110,21 @@ def test_config_key_is_type_checked(tmp_path):
         load_config(path, {})
     path.write_text(f'osm = "{MONACO}"\nlarge_print = true\n', encoding="utf-8")
     assert load_config(path, {}).large_print is True
+
+
+def test_address_only_sheet_in_large_print(tmp_path):
+    """Points the map data could not place are listed on a sheet of their own: in large print too,
+    nothing on it under 9 pt and its table's text at 12 pt or more."""
+    from papermap.config import load_config
+    from papermap.pipeline import build_atlas
+
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": MONACO_BBOX, "osm_points": False, "large_print": True,
+                             "sources": [{"path": str(SAMPLE.parent / "tests" / "fixtures" / "address_only_monaco.kml")}]})
+    out = tmp_path / "a.pdf"
+    build_atlas(cfg, out)
+    page = next(i for i, t in enumerate(page_texts(out)) if "Address only (not on the map)" in t)
+    assert min(size for p, ch, size in font_sizes(out) if p == page and not ch.isspace()) >= FLOOR_PT - 1e-3
+    words = _table_words(out, page)
+    header = next(w for w in words if w["text"] == "No.")
+    rows = [w for w in words if w["top"] >= header["top"] - 1 and w["text"].isdigit() and w["x1"] < header["x1"] + 30]
+    assert rows and min(w["size"] for w in rows) >= 14.0 - 1e-3

@@ -224,7 +224,7 @@ class AtlasFormat(SheetFormat):
         """The points the map data could not place, after the map pages: listed, never dropped."""
         content = self._content
         sheets = address_only_sheets(content.unplaced, content.categories, self.sheet, table_height(self.sheet),
-                                     content.measure, self.cfg.lang, content.source_lines)
+                                     content.measure, self.cfg.lang, content.source_lines, self.sizes)
         return [sheets] if sheets else []
 
 

@@ -159,5 +159,8 @@ def _large_credits(doc: Document, x_mm: float, y_mm: float, width_mm: float, inf
 
 
 def draw_heading(doc: Document, x: float, y: float, text: str, sizes: PrintSizes = NORMAL) -> None:
+    """The sheet's heading with its baseline at ``y`` for 11 pt; larger print sits lower by its
+    extra ascent, so its top stays clear of the header above."""
+    size = sizes.text(11)
     doc.fill(BLACK)
-    doc.text(x, y, text, sizes.text(11))
+    doc.text(x, y - (size - 11) * 0.88, text, size)
