@@ -118,8 +118,9 @@ def test_address_only_sheet_in_large_print(tmp_path):
     from papermap.config import load_config
     from papermap.pipeline import build_atlas
 
+    kml = Path(__file__).parent / "fixtures" / "address_only_monaco.kml"
     cfg = load_config(None, {"osm": str(MONACO), "bbox": MONACO_BBOX, "osm_points": False, "large_print": True,
-                             "sources": [{"path": str(SAMPLE.parent / "tests" / "fixtures" / "address_only_monaco.kml")}]})
+                             "sources": [{"path": str(kml)}]})
     out = tmp_path / "a.pdf"
     build_atlas(cfg, out)
     page = next(i for i, t in enumerate(page_texts(out)) if "Address only (not on the map)" in t)

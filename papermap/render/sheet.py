@@ -99,7 +99,8 @@ def draw_scale_bar(doc: Document, x_mm: float, y_mm: float, bar: ScaleBar, info:
     doc.text((x_mm + bar.length_mm) * MM, (y_mm + 2.5) * MM, bar.label(bar.metres), small, "centre")
     half = bar.segments // 2
     if half:
-        doc.text((x_mm + half * seg) * MM, (y_mm + 2.5) * MM, bar.label(bar.metres * half / bar.segments), small, "centre")
+        doc.text((x_mm + half * seg) * MM, (y_mm + 2.5) * MM, bar.label(bar.metres * half / bar.segments), small,
+                 "centre")
     doc.text(x_mm * MM, (y_mm - 4) * MM, f"{say('scale', info.langs)} 1:{info.scale:,}", ratio)
 
 
