@@ -88,6 +88,9 @@ class Settings(TypedDict, total=False):
     sheets : str
         With ``layout="poster"``: sheets across x down, ``"3x3"``; ``"1x1"`` with ``paper="A1"`` is
         one big page for a print shop.
+    large_print : bool
+        For elderly readers: table text at least 12 pt (names 14 pt), symbols 1.5 times larger,
+        no text under 9 pt (the atlas layout; other layouts warn and print normal sizes).
     """
 
     osm: PathLike
@@ -114,6 +117,7 @@ class Settings(TypedDict, total=False):
     hide: str | Sequence[str]
     categories: PathLike
     sheets: str
+    large_print: bool
 
 
 def _describe(hint: Any) -> str:

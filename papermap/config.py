@@ -41,6 +41,7 @@ class Config:
     radius: float | None = None                            # ground metres from a page's centre to its nearer edge
     hide: list[str] = field(default_factory=list)         # statuses left off the paper: closed, unknown…
     categories: Path | None = None                         # a category file merged with the defaults
+    large_print: bool = False                              # table text >= 12 pt, symbols 1.5x, no text under 9 pt
     sheets: str = "2x2"                                    # poster: sheets across x down, e.g. "3x3"
     scale_given: bool = field(default=False, compare=False)  # scale set by the user, not the default (poster)
     config_file: Path | None = field(default=None, compare=False)  # the file this came from, if any
@@ -97,6 +98,7 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "hide": ((list,), 'a list of statuses, e.g. ["closed", "unknown"]'),
     "categories": ((str,), "a category .toml file in quotes"),
     "sheets": ((str,), 'sheets across x down in quotes, e.g. "3x3"'),
+    "large_print": ((bool,), "true or false (without quotes)"),
 }
 # the keys of one [[sources]] table and what they hold
 _SOURCE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {

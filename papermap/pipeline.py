@@ -115,7 +115,7 @@ def crosses(basemap, window: Box) -> bool:
                for n in CONTENT_LAYERS if len(basemap.layers[n].geoms))
 
 
-def _cell_art(basemap, style: Style, frame: Box, cell: Cell) -> CellArt:
+def _cell_art(basemap, style: Style, frame: Box, label_style: dict, cell: Cell) -> CellArt:
     """Draw one cell's basemap: runs in a worker process. Its content is what crosses the cell's
     own part (``Cell.own``): a sliver of a building in the overlap band is its neighbour's, and does
     not make a page of its own; but whatever crosses the window is drawn."""
@@ -123,7 +123,7 @@ def _cell_art(basemap, style: Style, frame: Box, cell: Cell) -> CellArt:
         return CellArt(cell, False, "", [])
     vp = Viewport(cell.window, frame)
     return CellArt(cell, crosses(basemap, cell.own), page_ops(basemap, style, vp),
-                   place_labels(basemap, vp, style["labels"], text_width))
+                   place_labels(basemap, vp, label_style, text_width))
 
 
 def poi_keys_of(categories: Categories) -> list[str]:
@@ -140,7 +140,8 @@ def art_place(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str], 
     return cache_dir / "art", artcache.art_key(Path(cfg.osm), style.path, {
         "bbox": cfg.bbox, "scale": cfg.scale, "paper": cfg.paper, "orientation": cfg.orientation,
         "overlap": cfg.overlap_mm, "lang": cfg.lang[0], "poi_keys": tuple(poi_keys), "format": fmt.name}
-        | ({"sheets": cfg.sheets, "scale_given": cfg.scale_given} if fmt.name == "poster" else {}))
+        | ({"sheets": cfg.sheets, "scale_given": cfg.scale_given} if fmt.name == "poster" else {})
+        | ({"large_print": True} if cfg.large_print else {}))
 
 
 def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> dict[str, QrMatrix]:
@@ -183,7 +184,8 @@ def atlas_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
     cells = fmt.grid(area)
     _say(progress, f"drawing the basemap of {len(cells)} pages")
     frame = fmt.frame_pt
-    cell_art = artcache.parallel_map(_cell_art, (basemap, style, frame), cells, cfg.jobs)
+    cell_art = artcache.parallel_map(_cell_art, (basemap, style, frame, fmt.sizes.labels(style["labels"])), cells,
+                                     cfg.jobs)
     window = fmt.overview_window(cells)
     art = AtlasArt(epsg=epsg, bbox=bbox, area=area,
                    data_date=basemap.data_date.isoformat() if basemap.data_date else None,
@@ -308,8 +310,11 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         report.warnings.append(f"{len(outside)} relief point(s) lie outside the mapped area and are not "
                                f"on any page: {names}{more}")
     report.warnings += outside_warnings(content.overlays, [p.window for p in laid.pages])
-    report.redrawn, report.sheets = write(fmt, Stationery(fmt.sheet, style, categories, info), Path(out_path),
-                                          cache_dir, cfg.jobs, progress, now)
+    if cfg.large_print and not fmt.sizes.large:
+        report.warnings.append(f"--large-print is made for the atlas layout so far: the {fmt.name} layout "
+                               "prints normal sizes")
+    paper = Stationery(fmt.sheet, style, categories, info, fmt.sizes)
+    report.redrawn, report.sheets = write(fmt, paper, Path(out_path), cache_dir, cfg.jobs, progress, now)
     return report
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # the flags that are config keys, handed to papermap.build as its settings
 SETTINGS = ("osm", "bbox", "paper", "orientation", "scale", "overlap_mm", "style", "mono", "title", "lang",
             "points", "overlays", "osm_points", "qr_url", "jobs", "cache_dir", "offline", "layout", "around",
-            "radius", "sheets", "hide", "categories")
+            "radius", "sheets", "hide", "categories", "large_print")
 
 OUTPUTS = """\
 outputs:
@@ -84,6 +84,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--radius", type=float, metavar="M",
                    help="with --around: ground metres from a page's centre to its nearer edge "
                         "(default: what the scale gives)")
+    p.add_argument("--large-print", dest="large_print", action="store_const", const=True,
+                   help="for elderly readers: table text at least 12 pt (names 14 pt), symbols 1.5 times larger, "
+                        "no text under 9 pt (atlas layout)")
     p.add_argument("--jobs", type=int, metavar="N", help="pages drawn in parallel processes (default: all cores)")
     p.add_argument("--cache-dir", dest="cache_dir", metavar="DIR",
                    help="cache for downloads and drawn basemaps (default: the user cache folder)")

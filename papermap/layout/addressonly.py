@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from papermap.layout.frame import SheetLayout
 from papermap.layout.furniture import say
+from papermap.layout.printsize import NORMAL, PrintSizes
 from papermap.layout.sheets import AddressOnlySheets
 from papermap.layout.table import ADDRESS_COLUMNS, TableRow, layout_table
 from papermap.layout.text import Measure
@@ -42,12 +43,14 @@ def address_only_rows(points: list[Point], categories: Categories, langs: tuple[
 
 def address_only_sheets(points: list[Point], categories: Categories, sheet: SheetLayout, table_height: float,
                         measure: Measure, langs: tuple[str, ...],
-                        lines: Mapping[str, str] = {}) -> AddressOnlySheets | None:
-    """The table of the unplaced points over as many sheets as it needs; None when every point was placed."""
+                        lines: Mapping[str, str] = {}, sizes: PrintSizes = NORMAL) -> AddressOnlySheets | None:
+    """The table of the unplaced points over as many sheets as it needs, its text as big as
+    ``sizes`` says; None when every point was placed."""
     if not points:
         return None
     rows = address_only_rows(points, categories, langs)
     room = table_height - 2 * HEADING_PT   # the note under the heading
-    chunks = layout_table(rows, sheet.printable.w * MM, room, room, measure, langs=langs,
+    chunks = layout_table(rows, sheet.printable.w * MM, room, room, measure, sizes.table_name, sizes.table_body, langs,
+                          symbol_pt=sizes.table_symbol,
                           columns=ADDRESS_COLUMNS, sources=source_lines(rows, lines, langs))
     return AddressOnlySheets([c for c in chunks if c.rows])

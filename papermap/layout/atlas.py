@@ -16,16 +16,17 @@ from papermap.layout.frame import SheetLayout, footer_layout, sheet_layout
 from papermap.layout.furniture import ARROWS, WORDS, page_ranges
 from papermap.layout.grid import Box, Cell, MapPage, count, grid, ground_size, number_pages
 from papermap.layout.coverage import no_data_rings
-from papermap.layout.navigation import REF_PT, column_name
+from papermap.layout.navigation import column_name
 from papermap.layout.legend import (STATUS_MARKS, LegendDoesNotFitError, LegendEntry, LegendItem,
                                     legend_layout, status_entries)
+from papermap.layout.printsize import NORMAL, PrintSizes, print_sizes
 from papermap.layout.overlays import (OverlayLayer, around, kind_entries, kinds_by_page, lay_out_overlays,
                                       listing_chunks, overlay_texts, overview_legend, page_legend)
 from papermap.layout.qr import QrMatrix, qr_payload
 from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat
 from papermap.layout.sheets import (IndexLine, IndexSheet, MapSheet, OverlayListSheets, OverviewSheet, Sheet,
                                     TableSheets)
-from papermap.layout.symbols import SYMBOL_MM, place_symbols
+from papermap.layout.symbols import place_symbols
 from papermap.layout.table import (APPROX_MARK, CLOSED_MARK, ELLIPSIS, LIMITED_MARK, OPEN_MARK, UNKNOWN_MARK, TableRow,
                                    continued_from, layout_table)
 from papermap.layout.text import Measure, wrap
@@ -54,6 +55,7 @@ class AtlasFormat(SheetFormat):
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.sheet: SheetLayout = sheet_layout(cfg.paper, cfg.orientation)
+        self.sizes: PrintSizes = print_sizes(getattr(cfg, "large_print", False))
         self._content: AtlasContent | None = None
         self._pages: list[MapPage] = []
 
@@ -103,7 +105,7 @@ class AtlasFormat(SheetFormat):
         self._payloads = {p.number: qr_payload(str(p.number), content.to_lonlat(p.window), date, url) for p in pages}
         self._payloads[0] = qr_payload("overview", content.to_lonlat(content.overview_window), date, url)
         self._codes = content.qr_codes(list(self._payloads.values())) if pages else {}
-        self._refs = atlasnav.map_grid_refs(self.sheet, {}, content.measure, REF_PT)
+        self._refs = atlasnav.map_grid_refs(self.sheet, {}, content.measure, self.sizes.ref)
         self._index: dict[str, list[int]] = {}
         for page in pages:
             for cat in {content.points[i].category for i in self._members[(page.row, page.col)].tolist()}:
@@ -146,7 +148,7 @@ class AtlasFormat(SheetFormat):
         content = self._content
         return atlasnav.index_sheets(self._pages, self._by_cell, self._members, content.points, content.xy,
                                      content.categories, self.frame_pt, self._refs, self.sheet, content.measure,
-                                     self.cfg.lang)
+                                     self.cfg.lang, self.sizes.index)
 
     # -- the sheets -----------------------------------------------------------------------------
     def _overview(self) -> list[Sheet]:
@@ -167,7 +169,7 @@ class AtlasFormat(SheetFormat):
             legend = overview_legend(legend_entries(set(self._index), content.categories, langs=cfg.lang),
                                      kind_entries(content.overlays, self._overlay_index, cfg.lang),
                                      partial(self._footer_legend, squeeze=True))
-            index_sheets = index_layout(indexed, sheet, content.measure, cfg.lang)
+            index_sheets = index_layout(indexed, sheet, content.measure, cfg.lang, self.sizes.text(INDEX_SIZE))
         overview = OverviewSheet(content.overview_ops, rects, dots, legend, self._codes[self._payloads[0]],
                                  round(1000.0 / (vp.k / MM)),
                                  overlays=lay_out_overlays(content.overlays, vp, labels=False),
@@ -181,15 +183,17 @@ class AtlasFormat(SheetFormat):
         first language, then to smaller symbols. Raises LegendDoesNotFitError when nothing fits,
         never leaving an entry out."""
         box = footer_layout(self.sheet.footer).legend
-        langs = self.cfg.lang
+        langs, sizes = self.cfg.lang, self.sizes
         for chosen in ((langs, langs[:1]) if squeeze else (langs,)):
             try:
-                return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, chosen)
+                return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, chosen,
+                                     sizes.legend_symbol, sizes.legend_sizes)
             except LegendDoesNotFitError:
                 continue
         if not squeeze:
             raise LegendDoesNotFitError(f"the legend for {len(entries)} entries does not fit the footer")
-        return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, langs[:1], SMALL_SYMBOL_PT)
+        return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, langs[:1],
+                             sizes.text(SMALL_SYMBOL_PT), sizes.legend_sizes)
 
     def _map_page(self, page: MapPage) -> list[Sheet]:
         """One map page and the sheets of its table: laid out in a worker when forked."""
@@ -200,24 +204,27 @@ class AtlasFormat(SheetFormat):
         xy_pt = vp.to_pt(content.xy[idx]) if len(idx) else np.empty((0, 2))
         ms, rows = lay_out_map_page(page, self._by_cell[(page.row, page.col)], pts, xy_pt, content.categories,
                                     self.cfg, self._codes[self._payloads[page.number]], self.frame_pt,
-                                    partial(self._footer_legend, squeeze=True), content.overlays, content.measure)
-        ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, REF_PT),
+                                    partial(self._footer_legend, squeeze=True), content.overlays, content.measure,
+                                    self.sizes)
+        ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, self.sizes.ref,
+                                                     self.sizes.text(atlasnav.TAB_PT)),
                      nodata=no_data_rings(vp, content.covered))
         height = table_height(sheet)
         chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
-                              langs=self.cfg.lang, page_label=str(page.number),
+                              name_pt=self.sizes.table_name, body_pt=self.sizes.table_body,
+                              symbol_pt=self.sizes.table_symbol, langs=self.cfg.lang, page_label=str(page.number),
                               sources=source_lines(rows, content.source_lines, self.cfg.lang)) if rows else []
         sheets: list[Sheet] = [ms, TableSheets(page, chunks)]
         if ms.overlays.rows:
             sheets.append(OverlayListSheets(page, listing_chunks(ms.overlays.rows, content.overlays.kinds, sheet,
-                                                                 content.measure, self.cfg.lang)))
+                                                                 content.measure, self.cfg.lang, self.sizes.overlay)))
         return sheets
 
     def _address_only(self) -> list[Sheet]:
         """The points the map data could not place, after the map pages: listed, never dropped."""
         content = self._content
         sheets = address_only_sheets(content.unplaced, content.categories, self.sheet, table_height(self.sheet),
-                                     content.measure, self.cfg.lang, content.source_lines)
+                                     content.measure, self.cfg.lang, content.source_lines, self.sizes)
         return [sheets] if sheets else []
 
 
@@ -251,18 +258,18 @@ def lay_out_map_page(page: MapPage, drawn: CellDrawing, pts: list[Point], xy_pt:
                      categories: Categories, cfg: Config, qr: QrMatrix, frame: Box,
                      fit_legend: Callable[[list[LegendEntry]], list[LegendItem]],
                      overlays: OverlayLayer | None = None,
-                     measure: Measure | None = None) -> tuple[MapSheet, list[TableRow]]:
+                     measure: Measure | None = None, sizes: PrintSizes = NORMAL) -> tuple[MapSheet, list[TableRow]]:
     """Symbols numbered in reading order, the lines and areas (lettered clear of the symbols,
     text measured by ``measure``), the legend of what is on the page (``fit_legend`` lays it out
-    in the footer), the QR code, the table rows."""
+    in the footer), the QR code, the table rows; symbols and letters as big as ``sizes`` says."""
     keys = [str(i) for i in range(len(pts))]
     symbols = place_symbols([(k, float(x), float(y)) for k, (x, y) in zip(keys, xy_pt.tolist())],
-                            SYMBOL_MM * MM, frame) if pts else []
+                            sizes.symbol_mm * MM, frame) if pts else []
     by_key = dict(zip(keys, pts))
     rows = [_unnamed(TableRow.from_point(sp.number, by_key[sp.key]), categories, cfg.lang) for sp in symbols]
     marks = {k: m for k, p in by_key.items() if (m := status_mark(p.status, p.status_text))}
     lines_areas = lay_out_overlays(overlays, Viewport(page.window, frame), measure,
-                                   around(((s.x, s.y) for s in symbols), SYMBOL_MM * MM))
+                                   around(((s.x, s.y) for s in symbols), sizes.symbol_mm * MM), tag_pt=sizes.overlay)
     legend, lines_areas = page_legend(legend_entries({p.category for p in pts}, categories, langs=cfg.lang)
                                       + status_entries(set(marks.values())), lines_areas, overlays, fit_legend)
     ms = MapSheet(page, drawn.ops, drawn.labels, symbols, {k: p.category for k, p in by_key.items()}, legend, qr,
@@ -280,9 +287,10 @@ def _unnamed(row: TableRow, categories: Categories, langs: tuple[str, ...]) -> T
 
 
 def index_layout(entries: list[LegendEntry], sheet: SheetLayout, measure: Measure,
-                 langs: tuple[str, ...]) -> list[IndexSheet]:
+                 langs: tuple[str, ...], size: float = INDEX_SIZE) -> list[IndexSheet]:
     """The index of map pages by kind of point, one kind under another with its symbol, wrapped to
-    the sheet's width, continued on another sheet when one is full (above the credits)."""
+    the sheet's width at ``size``, continued on another sheet when one is full (above the credits)."""
+    step = INDEX_STEP * size / INDEX_SIZE
     body = sheet.printable
     top = (sheet.header.y - 2) * MM - 4 - 22
     bottom = (body.y + 8) * MM + 12
@@ -291,18 +299,18 @@ def index_layout(entries: list[LegendEntry], sheet: SheetLayout, measure: Measur
     y = top
     for entry in entries:
         text = " ".join(dict.fromkeys({"ja": entry.ja, "en": entry.en}[lang] for lang in langs))
-        lines = wrap(text, body.w * MM - 16, INDEX_SIZE, measure)
-        if sheets[-1] and y - (len(lines) - 1) * INDEX_STEP < bottom:
+        lines = wrap(text, body.w * MM - 16, size, measure)
+        if sheets[-1] and y - (len(lines) - 1) * step < bottom:
             sheets.append([])
             y = top
         placed = []
         symbol = (body.x * MM + 6, y + 3)
         for line in lines:
             placed.append((x_text, y, line))
-            y -= INDEX_STEP
+            y -= step
         sheets[-1].append(IndexLine(entry, symbol, placed))
         y -= 4
-    return [IndexSheet(lines) for lines in sheets if lines]
+    return [IndexSheet(lines, size) for lines in sheets if lines]
 
 
 def sheet_texts(info, points: list[Point], categories: Categories, labels: Iterable = ()) -> Iterator[str]:

@@ -28,11 +28,12 @@ TAB_PT = 9.0          # the neighbour tabs' text size (render/sheet.py draw_tabs
 INDEX_PT = 8.0        # names in the index at the end
 
 
-def map_grid_refs(sheet: SheetLayout, neighbours: dict[str, int], measure: Measure, size: float) -> GridRefs:
-    """A map page's grid references, clear of its neighbour tabs."""
+def map_grid_refs(sheet: SheetLayout, neighbours: dict[str, int], measure: Measure, size: float,
+                  tab_pt: float = TAB_PT) -> GridRefs:
+    """A map page's grid references, clear of its neighbour tabs (their text ``tab_pt``)."""
     avoid = []
     for tab in neighbour_tabs(sheet.map, neighbours):
-        w, h = measure(tab.text, TAB_PT) + 4, 11.0
+        w, h = measure(tab.text, tab_pt) + 4, 11.0 * tab_pt / TAB_PT
         if tab.angle:
             w, h = h, w
         avoid.append((tab.x * MM - w / 2, tab.y * MM - h / 2, tab.x * MM + w / 2, tab.y * MM + h / 2))

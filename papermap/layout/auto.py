@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from papermap.layout.atlas import AtlasFormat
 from papermap.layout.grid import Box, Cell, ground_size
 from papermap.layout.onesheet import OneSheetFormat
+from papermap.layout.printsize import NORMAL, PrintSizes
 from papermap.layout.sheetformat import AtlasContent, Job, LaidOut, SheetFormat
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ class AutoFormat(SheetFormat):
     def _fmt(self) -> SheetFormat:
         assert self.chosen_format is not None, "grid or lay_out first"
         return self.chosen_format
+
+    @property
+    def sizes(self) -> PrintSizes:
+        """The chosen format's print sizes (normal until one is chosen)."""
+        return self.chosen_format.sizes if self.chosen_format is not None else NORMAL
 
     @property
     def sheet(self):

@@ -68,13 +68,15 @@ def label(entry: LegendEntry, langs: tuple[str, ...]) -> list[str]:
 
 
 def legend_layout(entries: list[LegendEntry], width: float, height: float, measure: Measure,
-                  langs: tuple[str, ...], symbol_pt: float = SYMBOL_PT) -> list[LegendItem]:
+                  langs: tuple[str, ...], symbol_pt: float = SYMBOL_PT,
+                  sizes: tuple[float, ...] = SIZES) -> list[LegendItem]:
     """Entries in order, down the columns. Tries one-line labels ("給水 Drinking water") at the
-    largest size first, then labels stacked one language per line, then smaller sizes down to
-    7 pt. Raises LegendDoesNotFitError when even that does not fit: never leaves an entry out."""
+    largest of ``sizes`` first, then labels stacked one language per line, then the smaller sizes
+    (down to 7 pt, or 9 pt in large print). Raises LegendDoesNotFitError when even that does not
+    fit: never leaves an entry out."""
     if not entries:
         return []
-    for size in SIZES:
+    for size in sizes:
         for stacked in (False, True):
             texts = [label(e, langs) if stacked else [" ".join(label(e, langs))] for e in entries]
             row_h = max(symbol_pt, max(len(t) for t in texts) * size * LEADING) + ROW_GAP

@@ -20,6 +20,7 @@ import numpy as np
 from papermap.layout.atlas import AtlasFormat, frame_pt, lay_out_map_page, table_height
 from papermap.layout.frame import TAB_MM, Rect, SheetLayout, sheet_layout
 from papermap.layout.grid import Box, MapPage
+from papermap.layout.printsize import NORMAL
 from papermap.layout.sheetformat import CellDrawing, Job
 from papermap.layout.sheets import ListedMapSheet, MapPiece, Sheet, TableSheets
 from papermap.layout.table import TableChunk, TableRow, layout_table
@@ -107,6 +108,7 @@ class OneSheetFormat(AtlasFormat):
     def __init__(self, cfg: Config) -> None:
         super().__init__(cfg)
         self.sheet = listed_layout(cfg.paper, cfg.orientation)
+        self.sizes = NORMAL            # its map and list share a sheet: large print is the atlas's so far
 
     def jobs(self) -> list[Job]:
         """The overview only when there is more than one page: one sheet is its own overview."""

@@ -149,9 +149,10 @@ def letters(i: int) -> str:
 
 
 def lay_out_overlays(layer: OverlayLayer | None, vp: Viewport, measure: Measure | None = None,
-                     obstacles: Iterable[Box] = (), labels: bool = True) -> PageOverlays:
+                     obstacles: Iterable[Box] = (), labels: bool = True, tag_pt: float = TAG_PT) -> PageOverlays:
     """The page of ``vp``: its overlays clipped, simplified and marked, and (with ``labels`` and
-    ``measure``) labelled clear of ``obstacles`` (the point symbols' boxes, in sheet points)."""
+    ``measure``) labelled clear of ``obstacles`` (the point symbols' boxes, in sheet points) with
+    letters of ``tag_pt``."""
     if layer is None:
         return PageOverlays()
     idx = layer.query(vp.window)
@@ -175,7 +176,7 @@ def lay_out_overlays(layer: OverlayLayer | None, vp: Viewport, measure: Measure 
     present = tuple(k.id for k in kinds if any(o.kind == k.id for o, _ in shown))
     if not (labels and measure):
         return PageOverlays(tuple(drawings), (), (), present)
-    tags, rows = _labels([(o, g) for o, g in shown if o.labelled], vp.frame_pt, measure, list(obstacles))
+    tags, rows = _labels([(o, g) for o, g in shown if o.labelled], vp.frame_pt, measure, list(obstacles), tag_pt)
     return PageOverlays(tuple(drawings), tuple(tags), tuple(rows), present)
 
 
@@ -212,13 +213,13 @@ def _marks(parts: list[np.ndarray], step: float, frame: Box) -> list[Mark]:
 
 
 def _labels(named: list[tuple[Overlay, BaseGeometry]], frame: Box, measure: Measure,
-            obstacles: list[Box]) -> tuple[list[Tag], list[Row]]:
+            obstacles: list[Box], tag_pt: float = TAG_PT) -> tuple[list[Tag], list[Row]]:
     """A label for each named overlay at its first free spot (its first spot when none is free:
     a label is never dropped), lettered in reading order of where they went."""
     if not named:
         return [], []
     widest = letters(len(named) - 1)
-    w, h = measure(widest, TAG_PT) + 2 * TAG_PAD, TAG_PT + 2 * TAG_PAD
+    w, h = measure(widest, tag_pt) + 2 * TAG_PAD, tag_pt + 2 * TAG_PAD
     inner = (frame[0] + w / 2 + 1, frame[1] + h / 2 + 1, frame[2] - w / 2 - 1, frame[3] - h / 2 - 1)
     taken = list(obstacles)
     spots = []
@@ -446,11 +447,11 @@ def lay_out_listing(rows: Sequence[Row], kinds: OverlayKinds, width: float, firs
 
 
 def listing_chunks(rows: Sequence[Row], kinds: OverlayKinds, sheet: SheetLayout, measure: Measure,
-                   langs: Sequence[str]) -> list[ListingChunk]:
+                   langs: Sequence[str], size: float = LIST_PT) -> list[ListingChunk]:
     """The listing of a page's overlays on sheets of ``sheet``'s layout: the printable width,
-    from under the heading to above the credits."""
+    from under the heading to above the credits, its text at ``size``."""
     height = (sheet.header.y - 2 - sheet.printable.y - 14) * MM - 14
-    return lay_out_listing(rows, kinds, sheet.printable.w * MM, height, height, measure, langs)
+    return lay_out_listing(rows, kinds, sheet.printable.w * MM, height, height, measure, langs, size)
 
 
 def overlay_texts(overlays: Iterable[Overlay], kinds: OverlayKinds, langs: Sequence[str]) -> Iterator[str]:

@@ -29,6 +29,7 @@ import numpy as np
 from papermap.layout.grid import Box, Cell, MapPage
 from papermap.layout.labels import Label
 from papermap.layout.overlays import OverlayLayer
+from papermap.layout.printsize import NORMAL, PrintSizes
 from papermap.layout.qr import QrMatrix
 from papermap.layout.sheets import Sheet, SheetText
 from papermap.layout.text import Measure
@@ -84,6 +85,7 @@ class SheetFormat(ABC):
     """One way of putting the map, its points and their lists on sheets of paper."""
 
     name: str
+    sizes: PrintSizes = NORMAL     # how big its text and symbols print (large print: layout/printsize.py)
 
     @property
     @abstractmethod

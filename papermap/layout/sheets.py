@@ -87,6 +87,7 @@ class IndexSheet:
     """Which map pages hold which kind of point, when that is too long for the overview's footer."""
 
     lines: list[IndexLine]
+    size: float = 9.0          # the text's size (layout/atlas.py INDEX_SIZE, larger in large print)
 
 
 @dataclass(frozen=True)

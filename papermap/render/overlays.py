@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from papermap.layout.frame import Rect, SheetLayout
 from papermap.layout.overlays import SWATCH, KindDrawing, ListingChunk, Mark, PageOverlays, mark_geometry, say
+from papermap.layout.printsize import NORMAL, PrintSizes
 from papermap.layout.sheets import OverlayListSheets, SheetText
 from papermap.model.overlays import OverlayKind, load_overlay_kinds
 from papermap.render import sheet as draw
@@ -168,17 +169,17 @@ def draw_sample(doc: Document, shape: str, cx: float, cy: float, size: float, mo
 
 
 def draw_listing_sheets(doc: Document, sheet: SheetLayout, info: SheetText, listing: OverlayListSheets,
-                        mono: bool) -> None:
+                        mono: bool, sizes: PrintSizes = NORMAL) -> None:
     """The listing of one map page's lines and areas, over as many sheets as it needs."""
     body = sheet.printable
     number = listing.page.number
     x, top = body.x * MM, (sheet.header.y - 2) * MM - 14
     for i, chunk in enumerate(listing.chunks):
-        draw.draw_header(doc, sheet, info, str(number), "list")
+        draw.draw_header(doc, sheet, info, str(number), "list", sizes=sizes)
         heading = say("heading", info.langs, n=number) + (" " + say("continued", info.langs) if i else "")
-        draw.draw_heading(doc, x, (sheet.header.y - 2) * MM - 4, heading)
+        draw.draw_heading(doc, x, (sheet.header.y - 2) * MM - 4, heading, sizes=sizes)
         _listing(doc, chunk, x, top, mono)
-        draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+        draw.draw_credits(doc, body.x, body.y + 8, body.w, info, sizes=sizes)
         doc.end_sheet()
 
 

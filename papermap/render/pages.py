@@ -14,6 +14,7 @@ from papermap.layout.sheets import (AddressOnlySheets, Caption, IndexSheet, List
                                    OverlayListSheets, OverviewSheet, PosterSheet, SectionSheet, Sheet, SheetText,
                                    TableSheets)
 from papermap.layout.addressonly import HEADING_PT
+from papermap.layout.printsize import NORMAL, PrintSizes
 from papermap.layout.symbols import SYMBOL_MM
 from papermap.layout.table import TableRow
 from papermap.model.categories import Categories
@@ -38,6 +39,7 @@ class Stationery:
     style: Style
     categories: Categories
     info: SheetText
+    sizes: PrintSizes = NORMAL     # how big text and symbols print: the format's (large print, or not)
 
 
 def draw_sheets(doc: Document, sheets: list[Sheet], paper: Stationery) -> None:
@@ -56,10 +58,10 @@ def _mark(categories: Categories, cat_id: str, x: float, y: float, size: float, 
 def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendItem], qr: QrMatrix) -> None:
     sheet, info = paper.sheet, nav.info_scale(paper.info, scale)   # the ratio printed is the sheet's own
     f = footer_layout(sheet.footer)
-    draw.draw_scale_bar(doc, f.scale.x + 1, f.scale.y1 - 6, scale_bar(scale), info)
-    draw.draw_north_arrow(doc, f.scale.x1 - 6, f.scale.y + 1, 8.0)
+    draw.draw_scale_bar(doc, f.scale.x + 1, f.scale.y1 - 6, scale_bar(scale), info, sizes=paper.sizes)
+    draw.draw_north_arrow(doc, f.scale.x1 - 6, f.scale.y + 1, 8.0, sizes=paper.sizes)
     draw_legend(doc, legend, f.legend.x * MM, f.legend.y * MM, paper.style.mono)
-    draw.draw_credits(doc, f.credits.x, f.credits.y1 - 3, f.credits.w, info)
+    draw.draw_credits(doc, f.credits.x, f.credits.y1 - 3, f.credits.w, info, sizes=paper.sizes)
     size = max(f.qr.w * MM, qr_min_size_pt(qr))
     draw_qr(doc, qr, f.qr.x1 * MM - size, f.qr.y * MM + (f.qr.h * MM - size) / 2, size)
 
@@ -72,8 +74,8 @@ def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
         nav.draw_grid_refs(doc, ms.grid)
     _map_marks(doc, paper, ms)
     draw.draw_frame(doc, sheet, style["frame"])
-    draw.draw_tabs(doc, neighbour_tabs(sheet.map, ms.page.neighbours))
-    draw.draw_header(doc, sheet, info, str(ms.page.number), "page")
+    draw.draw_tabs(doc, neighbour_tabs(sheet.map, ms.page.neighbours), sizes=paper.sizes)
+    draw.draw_header(doc, sheet, info, str(ms.page.number), "page", sizes=paper.sizes)
     _footer(doc, paper, info.scale, ms.legend, ms.qr)
     doc.end_sheet()
 
@@ -86,7 +88,7 @@ def _map_marks(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     draw.draw_labels(doc, ms.labels, style["labels"])
     draw_overlay_tags(doc, ms.overlays)
     draw_leaders(doc, ms.symbols)
-    size = SYMBOL_MM * MM
+    size = paper.sizes.symbol_mm * MM
     draw_symbols(doc, [_mark(paper.categories, ms.categories_of[p.key], p.x, p.y, size, p.number,
                              ms.marks_of.get(p.key, "")) for p in ms.symbols if not p.shared], style.mono)
     _approx_rings(doc, [(p.x, p.y) for p in ms.symbols if p.key in ms.approx and not p.shared], size)
@@ -110,9 +112,9 @@ def draw_listed_map_sheet(doc: Document, paper: Stationery, ls: ListedMapSheet) 
         doc.line_width(1.5)
         doc.circle(*ls.centre, SYMBOL_MM * MM * 0.95)
     draw.draw_frame(doc, ls.layout, style["frame"])
-    draw.draw_tabs(doc, neighbour_tabs(ls.layout.map, ls.map.page.neighbours))
+    draw.draw_tabs(doc, neighbour_tabs(ls.layout.map, ls.map.page.neighbours), sizes=paper.sizes)
     info = replace(paper.info, title=ls.title or paper.info.title, scale=ls.scale)
-    draw.draw_header(doc, ls.layout, info, str(ls.map.page.number), "page")
+    draw.draw_header(doc, ls.layout, info, str(ls.map.page.number), "page", sizes=paper.sizes)
     _footer(doc, replace(paper, info=info), ls.scale, ls.map.legend, ls.map.qr)
     if ls.table is not None:
         draw_table(doc, ls.table, *ls.table_at, _table_symbols(paper))
@@ -154,7 +156,7 @@ def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> 
     top = (sheet.header.y - 2) * MM
     number = tables.page.number
     # every sheet of the table has the same header, heading and credits: one form, placed on each
-    furniture = doc.form(f"list-{number}", _list_furniture, sheet, paper.info, number, tables.heading)
+    furniture = doc.form(f"list-{number}", _list_furniture, sheet, paper.info, number, tables.heading, paper.sizes)
     for chunk in tables.chunks:
         if not chunk.rows:
             continue
@@ -164,13 +166,13 @@ def draw_table_sheets(doc: Document, paper: Stationery, tables: TableSheets) -> 
 
 
 def _list_furniture(doc: Document, name: str, sheet: SheetLayout, info: SheetText, number: int,
-                    heading: str = "") -> None:
+                    heading: str = "", sizes: PrintSizes = NORMAL) -> None:
     body = sheet.printable
     doc.begin_form(name)
-    draw.draw_header(doc, sheet, info, str(number), "list")
+    draw.draw_header(doc, sheet, info, str(number), "list", sizes=sizes)
     draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4,
-                      heading or say("points_on_page", info.langs, n=number))
-    draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+                      heading or say("points_on_page", info.langs, n=number), sizes=sizes)
+    draw.draw_credits(doc, body.x, body.y + 8, body.w, info, sizes=sizes)
     doc.end_form()
 
 
@@ -185,15 +187,15 @@ def draw_address_only(doc: Document, paper: Stationery, sheets: AddressOnlySheet
                          for row, x, y in placed], mono)
 
     for chunk in sheets.chunks:
-        draw.draw_header(doc, sheet, info, "", "list")
-        draw.draw_heading(doc, body.x * MM, top - 4, say("address_only", info.langs))
-        doc.text(body.x * MM, top - 4 - HEADING_PT * 1.6, say("address_only_note", info.langs), 8.0)
+        draw.draw_header(doc, sheet, info, "", "list", sizes=paper.sizes)
+        draw.draw_heading(doc, body.x * MM, top - 4, say("address_only", info.langs), sizes=paper.sizes)
+        doc.text(body.x * MM, top - 4 - HEADING_PT * 1.6, say("address_only_note", info.langs), paper.sizes.text(8.0))
         draw_table(doc, chunk, body.x * MM, top - 10 - 2 * HEADING_PT, symbols)
-        draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+        draw.draw_credits(doc, body.x, body.y + 8, body.w, info, sizes=paper.sizes)
         doc.end_sheet()
 def draw_overlay_list_sheets(doc: Document, paper: Stationery, listing: OverlayListSheets) -> None:
     """The lines and areas of one map page by letter (render/overlays.py)."""
-    draw_listing_sheets(doc, paper.sheet, paper.info, listing, paper.style.mono)
+    draw_listing_sheets(doc, paper.sheet, paper.info, listing, paper.style.mono, paper.sizes)
 
 
 def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> None:
@@ -211,25 +213,23 @@ def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> 
     doc.restore_state()
     nav.draw_box_labels(doc, ov.grid, ov.labels, 1.6 if ov.sections else 1.2)
     draw.draw_frame(doc, sheet, style["frame"])
-    draw.draw_header(doc, sheet, paper.info, "0", "overview")
+    draw.draw_header(doc, sheet, paper.info, "0", "overview", sizes=paper.sizes)
     _footer(doc, paper, ov.scale, ov.legend, ov.qr)
     doc.end_sheet()
 
 
 def draw_index_sheet(doc: Document, paper: Stationery, index: IndexSheet) -> None:
     """Which map pages hold which kind of point, when the list is too long for the overview's footer."""
-    from papermap.layout.atlas import INDEX_SIZE
-
     sheet, info, mono = paper.sheet, paper.info, paper.style.mono
     body = sheet.printable
-    draw.draw_header(doc, sheet, info, "0", "overview")
-    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, say("index", info.langs))
+    draw.draw_header(doc, sheet, info, "0", "overview", sizes=paper.sizes)
+    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, say("index", info.langs), sizes=paper.sizes)
     for line in index.lines:
         e = line.entry
-        draw_symbol(doc, e.shape, *line.symbol, 11.0, e.colour, e.mono, None, mono, e.code, e.mark)
+        draw_symbol(doc, e.shape, *line.symbol, paper.sizes.legend_symbol, e.colour, e.mono, None, mono, e.code, e.mark)
         for x, y, text in line.lines:
-            doc.text(x, y, text, INDEX_SIZE)
-    draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+            doc.text(x, y, text, index.size)
+    draw.draw_credits(doc, body.x, body.y + 8, body.w, info, sizes=paper.sizes)
     doc.end_sheet()
 
 
@@ -240,12 +240,13 @@ def draw_section_sheet(doc: Document, paper: Stationery, sec: SectionSheet) -> N
     nav.draw_section_map(doc, (m.x * MM, m.y * MM, m.x1 * MM, m.y1 * MM), sec)
     draw.draw_frame(doc, sheet, paper.style["frame"])
     heading = say("section", info.langs, sep=" ") + f" {sec.number}"
-    draw.draw_header(doc, sheet, info, heading.split()[-1], "section")
-    draw.draw_heading(doc, m.x * MM, m.y1 * MM + 6, say("section_pages", info.langs, n=sec.number))
+    draw.draw_header(doc, sheet, info, heading.split()[-1], "section", sizes=paper.sizes)
+    draw.draw_heading(doc, m.x * MM, m.y1 * MM + 6, say("section_pages", info.langs, n=sec.number), sizes=paper.sizes)
     f = footer_layout(sheet.footer)
-    draw.draw_scale_bar(doc, f.scale.x + 1, f.scale.y1 - 6, scale_bar(sec.scale), nav.info_scale(info, sec.scale))
-    draw.draw_north_arrow(doc, f.scale.x1 - 6, f.scale.y + 1, 8.0)
-    draw.draw_credits(doc, f.credits.x, f.credits.y1 - 3, f.credits.w, info)
+    draw.draw_scale_bar(doc, f.scale.x + 1, f.scale.y1 - 6, scale_bar(sec.scale), nav.info_scale(info, sec.scale),
+                        sizes=paper.sizes)
+    draw.draw_north_arrow(doc, f.scale.x1 - 6, f.scale.y + 1, 8.0, sizes=paper.sizes)
+    draw.draw_credits(doc, f.credits.x, f.credits.y1 - 3, f.credits.w, info, sizes=paper.sizes)
     doc.end_sheet()
 
 
@@ -253,14 +254,14 @@ def draw_name_index_sheet(doc: Document, paper: Stationery, index: NameIndexShee
     """A sheet of the index at the end: names, and relief points by kind, with page and grid cell."""
     sheet, info, mono = paper.sheet, paper.info, paper.style.mono
     body = sheet.printable
-    draw.draw_header(doc, sheet, info, "", "index_page")
-    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, index.heading)
+    draw.draw_header(doc, sheet, info, "", "index_page", sizes=paper.sizes)
+    draw.draw_heading(doc, body.x * MM, (sheet.header.y - 2) * MM - 4, index.heading, sizes=paper.sizes)
 
     def kind(cat_id: str, x: float, y: float, size: float) -> None:
         draw_symbols(doc, [_mark(paper.categories, cat_id, x, y, size)], mono)
 
     nav.draw_index_entries(doc, index, kind)
-    draw.draw_credits(doc, body.x, body.y + 8, body.w, info)
+    draw.draw_credits(doc, body.x, body.y + 8, body.w, info, sizes=paper.sizes)
     doc.end_sheet()
 def draw_poster_sheet(doc: Document, paper: Stationery, ps: PosterSheet) -> None:
     """One poster sheet: its part of the map, the strips to glue and the edges to cut, the margin's
@@ -310,8 +311,8 @@ def draw_poster_sheet(doc: Document, paper: Stationery, ps: PosterSheet) -> None
         doc.stroke(BLACK)
         doc.line_width(0.8)
         doc.rect(kx0, ky0, kx1 - kx0, ky1 - ky0, fill=True)
-        draw.draw_scale_bar(doc, *key.scale_at, scale_bar(ps.scale), info)
-        draw.draw_north_arrow(doc, *key.north_at, 8.0)
+        draw.draw_scale_bar(doc, *key.scale_at, scale_bar(ps.scale), info, sizes=paper.sizes)
+        draw.draw_north_arrow(doc, *key.north_at, 8.0, sizes=paper.sizes)
         draw_legend(doc, ps.map.legend, *key.legend_at, style.mono)
         doc.stroke(BLACK)
         doc.line_width(0.6)

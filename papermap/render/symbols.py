@@ -10,11 +10,11 @@ from typing import NamedTuple
 import shapely
 
 from papermap.layout.overlays import SWATCH
-from papermap.layout.symbols import SymbolPlacement
+from papermap.layout.symbols import SYMBOL_MM, SymbolPlacement
 from papermap.render.overlays import draw_sample
 from papermap.render.marks import code_form, status_form
 from papermap.render.pdf import BLACK, WHITE, Colour, Document, Run, num, text_width
-from papermap.settings import MIN_FONT_PT
+from papermap.settings import MIN_FONT_PT, MM
 
 OUTLINE_PT = 0.5
 HALO_PT = 1.0        # white ring that lifts the symbol off roads and buildings
@@ -221,13 +221,19 @@ def _number_y(shape: str, r: float, width: float, height: float) -> float | None
 
 @lru_cache(maxsize=8192)
 def _number_fit(shape: str, r: float, text: str) -> tuple[float, float, float, float, bool]:
-    """(font size, horizontal scale %, height in units, width, overflow) for ``text`` in the shape."""
+    """(font size, horizontal scale %, height in units, width, overflow) for ``text`` in the shape.
+    A symbol larger than the map's usual one (large print) has its number sizes grown with it, so
+    the smallest number stays as readable next to the symbol as it was."""
+    usual, rim = SYMBOL_MM * MM, 2 * HALO_PT + OUTLINE_PT    # symbol sizes: r is half the size less the rim
+    size_pt = 2 * r + rim
+    grow = size_pt / usual if size_pt > usual * 1.01 else 1.0   # r comes rounded: the usual symbol stays as it was
     for size, scale in _NUMBER_STYLES:
+        size *= grow
         w = text_width(text, size) * scale / 100
         dy = _number_y(shape, round(r, 3), round(w, 3), size * DIGIT_HEIGHT)
         if dy is not None:
             return size, scale, dy, w, False
-    return MIN_FONT_PT, 100.0, _NUMBER_Y[shape], text_width(text, MIN_FONT_PT), True
+    return MIN_FONT_PT * grow, 100.0, _NUMBER_Y[shape], text_width(text, MIN_FONT_PT * grow), True
 
 
 @lru_cache(maxsize=256)
