@@ -27,6 +27,7 @@ class Reply:
     length: int | None = None   # Content-Length to announce; None: the real length
     send_length: bool = True    # False: no Content-Length, the body ends when the connection closes
     drip: float = 0.0           # seconds between single bytes of the body (a server that trickles)
+    header_drip: float = 0.0    # seconds between single bytes of the status line and headers
 
 
 @dataclass
@@ -89,6 +90,15 @@ class ScriptedServer:
                 self.close_connection = True
                 if reply.drop:
                     self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if reply.header_drip:   # status line and headers one byte at a time, then the body
+                    head = (f"HTTP/1.1 {reply.status} OK\r\nContent-Type: {reply.content_type}\r\n"
+                            f"X-Padding: {'a' * 4000}\r\nContent-Length: {len(reply.body)}\r\n\r\n").encode()
+                    for i in range(len(head)):
+                        self.wfile.write(head[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.header_drip)
+                    self.wfile.write(reply.body)
                     return
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)

@@ -42,6 +42,32 @@ def test_dripping_server_is_cut_off_at_the_deadline() -> None:
     assert "bytes" in info.value.reason  # it says how much had arrived
 
 
+def test_server_trickling_its_headers_is_cut_off_at_the_deadline() -> None:
+    """4,000 header bytes at one per 20 ms take 80 s, each well within the 5 s read timeout: only the
+    total limit can end the wait for the answer's headers. The alarm is a hang guard only."""
+    import signal
+
+    def hang(signum, frame):
+        raise AssertionError("still waiting for headers 60 s after a 1 s limit")
+
+    policy = RetryPolicy(attempts=1, total_time=1.0, sleep=lambda s: None)
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(60)
+    try:
+        with ScriptedServer(Reply(b"{}", header_drip=0.02)) as srv:
+            with pytest.raises(FetchError, match="status line and headers.*time limit ran out"):
+                request(srv.url(), timeout=5.0, policy=policy)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_headers_trickling_within_the_deadline_give_the_answer() -> None:
+    policy = RetryPolicy(attempts=1, total_time=60.0, sleep=lambda s: None)
+    with ScriptedServer(Reply(b'{"ok": 1}', header_drip=0.0005)) as srv:
+        assert request(srv.url(), timeout=5.0, policy=policy).body == b'{"ok": 1}'
+
+
 def test_dripping_server_within_the_deadline_gives_the_whole_body() -> None:
     policy = RetryPolicy(attempts=1, total_time=30.0, sleep=lambda s: None)
     with ScriptedServer(Reply(b"0123456789", drip=0.01)) as srv:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -144,8 +145,9 @@ def _attempt(session: requests.Session, method: str, url: str, data: bytes | Non
              progress: Progress | None) -> Response:
     """One try. Raises _Retryable for transient faults and FetchError for lasting ones."""
     try:
-        resp = session.request(method, url, data=data, headers=dict(headers), stream=True,
-                               timeout=(min(CONNECT_TIMEOUT, timeout), timeout))
+        resp = _answer_by(end, url, lambda: session.request(
+            method, url, data=data, headers=dict(headers), stream=True,
+            timeout=(min(CONNECT_TIMEOUT, timeout), timeout)))
     except requests.Timeout:
         raise _Retryable(f"no answer within {timeout:g} s") from None
     except requests.exceptions.SSLError as exc:  # retrying will not fix a certificate
@@ -166,6 +168,32 @@ def _attempt(session: requests.Session, method: str, url: str, data: bytes | Non
         body = _read_body(resp, url, max_bytes, end, progress)
         return Response(url=resp.url, status=status, headers=resp.headers, body=body,
                         content_type=resp.headers.get("Content-Type", "").split(";")[0].strip().lower())
+
+
+def _answer_by(end: float, url: str, send: Callable[[], requests.Response]) -> requests.Response:
+    """``send()`` (the request, up to the answer's status line and headers), given up at ``end``.
+
+    requests bounds each receive, not the whole answer: a server that trickles its headers a byte
+    at a time keeps every receive within the read timeout. So the request waits in a daemon thread
+    of its own and, past the deadline, the caller stops waiting for it (the thread then ends at
+    its socket's read timeout, or with the process); the body has its own deadline (``_read_body``).
+    """
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["answer"] = send()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below, as raised
+            box["error"] = exc
+
+    waiter = threading.Thread(target=run, name="papermap-http", daemon=True)
+    waiter.start()
+    waiter.join(max(0.0, end - time.monotonic()))
+    if waiter.is_alive():
+        raise FetchError(url, "no complete answer (status line and headers) when the time limit ran out")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["answer"]  # type: ignore[return-value]
 
 
 def _read_body(resp: requests.Response, url: str, max_bytes: int, end: float,
