@@ -157,6 +157,20 @@ def test_two_builds_at_once_each_get_their_own_pdf(server):
         assert server.get(job["sheets"][0], raw=True)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_the_page_offers_layout_large_print_and_hide_and_the_build_follows_them(server):
+    keys = {o["key"] for o in server.get("/api/info")["options"]}
+    assert {"layout", "large_print", "hide"} <= keys
+    status, up = server.post("/api/uploads?name=Wells.csv", csv_points("Wells"), "text/csv")
+    job = server.build(title="One sheet", uploads=[{"id": up["id"], "category": "auto"}], contributed=False,
+                       layout="sheet", large_print=False, hide="closed")
+    assert job["state"] == "done", job
+    doc = pdfium.PdfDocument(server.get(job["pdf"], raw=True))
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    # the layout asked for: a map page carries its own numbered list
+    assert any("ページ / Page" in t and "名称 / Name" in t for t in pages)
+    assert "Wells" in "".join(pages)
+
+
 def test_a_per_file_category_puts_every_row_in_it(server):
     _, up = server.post("/api/uploads?name=mixed.csv", csv_points("Kiosk"), "text/csv")
     job = server.build(uploads=[{"id": up["id"], "category": "toilet"}], contributed=False, lang="en")

@@ -55,6 +55,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("mono", "bool", "白黒（コピー機向け）", "Black and white (for the photocopier)"),
     Option("lang", "choice", "言語", "Languages",
            (("ja,en", "日本語 + English"), ("ja", "日本語のみ"), ("en", "English only"))),
+    Option("layout", "choice", "形式", "Layout",
+           (("atlas", "冊子（全体図・地図・一覧）/ atlas"), ("sheet", "地図と一覧を1枚に / map and list on one sheet"),
+            ("auto", "おまかせ / choose for me"))),
+    Option("large_print", "bool", "大きな文字（高齢の方に）", "Large print (for elderly readers)"),
+    Option("hide", "choice", "載せない地点", "Leave off the paper",
+           (("", "すべて載せる / show all"), ("closed", "閉鎖中 / closed"),
+            ("closed,unknown", "閉鎖中と状況不明 / closed and unknown"))),
 )
 
 
