@@ -309,7 +309,11 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
         report.warnings.append(f"{len(outside)} relief point(s) lie outside the mapped area and are not "
                                f"on any page: {names}{more}")
-    report.warnings += outside_warnings(content.overlays, [p.window for p in laid.pages])
+    if report.layout == "atlas":
+        report.warnings += outside_warnings(content.overlays, [p.window for p in laid.pages])
+    elif overlays:   # never silently: the other formats do not draw lines and areas yet
+        report.warnings.append(f"{len(overlays)} line(s) and area(s) are drawn only in the atlas layout so far: "
+                               f"the {report.layout} layout leaves them off the paper (use --layout atlas)")
     if cfg.large_print and not fmt.sizes.large:
         report.warnings.append(f"--large-print is made for the atlas layout so far: the {fmt.name} layout "
                                "prints normal sizes")

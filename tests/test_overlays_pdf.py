@@ -213,3 +213,19 @@ def test_a_page_with_only_a_line_or_area_on_it_is_a_page(tmp_path):
     texts, sheets = sheets_of(pdf)
     listed = [n for n, idx in sheets.items() if any("沖合 津波警戒区域" in texts[i] for i in idx[1:])]
     assert listed and set(listed) <= {p.number for p in added}
+
+
+
+def test_a_layout_that_does_not_draw_lines_and_areas_says_so(tmp_path):
+    """Lines and areas are drawn on atlas pages; the sheet layout leaves them off, and says how many
+    (never silently)."""
+    import papermap
+    from conftest import MONACO, SAMPLE
+
+    report = papermap.build(tmp_path / "sheet.pdf", osm=MONACO, bbox=(7.409, 43.723, 7.449, 43.752),
+                            osm_points=False, overlays=[SAMPLE / "overlays-demo.kml"], layout="sheet")
+    said = [w for w in report.warnings if "drawn only in the atlas layout" in w]
+    assert len(said) == 1 and "the sheet layout leaves them off" in said[0]
+    atlas = papermap.build(tmp_path / "atlas.pdf", osm=MONACO, bbox=(7.409, 43.723, 7.449, 43.752),
+                           osm_points=False, overlays=[SAMPLE / "overlays-demo.kml"])
+    assert not [w for w in atlas.warnings if "drawn only in the atlas layout" in w]
