@@ -97,3 +97,23 @@ def test_a_table_without_other_or_with_a_bad_fill_is_refused(tmp_path):
         load_categories(_write(tmp_path, _ONE.format(id="water", shape="drop", mono="white")))
     with pytest.raises(InputError, match="mono must be one of"):
         load_categories(_write(tmp_path, _ONE.format(id="other", shape="drop", mono="purple")))
+
+
+def test_categories_for_tags_remembered_give_what_the_rules_give():
+    """for_tags remembers its answer by the tags the rules name; every answer must stay the one
+    the rules give when worked out afresh, whatever other tags (names, notes) come with them."""
+    from itertools import product
+
+    from papermap.model.categories import load_categories
+
+    cats = load_categories()
+    values = {"amenity": ["drinking_water", "toilets", "shelter", "hospital", "fuel", "bench"],
+              "access": ["private", "yes"], "shower": ["yes"], "emergency": ["defibrillator"]}
+    seen = 0
+    for combo in product(*[[None, *v] for v in values.values()]):
+        tags = {k: v for k, v in zip(values, combo) if v is not None}
+        for extra in ({}, {"name": "X"}, {"name": "Y", "note": "z"}):
+            fresh = next((c.id for c in cats.ordered if c.matches_tags(tags | extra)), None)
+            assert cats.for_tags(tags | extra) == fresh, tags | extra
+            seen += 1
+    assert seen > 100

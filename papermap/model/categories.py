@@ -80,6 +80,10 @@ class Categories:
         self._keywords = [(fold(k), c.id, i) for i, c in enumerate(self.ordered) for k in c.keywords]
         self._exact_keywords = {k: cid for k, cid, _ in reversed(self._keywords)}
         self._names = {fold(n): c.id for c in reversed(self.ordered) for n in c.names}
+        # for_tags depends only on the tags its rules name: an extract's POIs repeat a few of those
+        # combinations (amenity=toilets…) a thousand times, so each is worked out once
+        self._rule_keys = sorted({key for c in self.ordered for rule in c.osm for key, _, _ in rule})
+        self._by_tags: dict[tuple[tuple[str, str], ...], str | None] = {}
 
     def __iter__(self) -> Iterator[Category]:
         return iter(self.ordered)
@@ -163,10 +167,12 @@ class Categories:
 
     def for_tags(self, tags: Mapping[str, str]) -> str | None:
         """The first category (in list order) whose OSM rules hold for these tags."""
-        for c in self.ordered:
-            if c.matches_tags(tags):
-                return c.id
-        return None
+        key = tuple((k, tags[k]) for k in self._rule_keys if k in tags)
+        try:
+            return self._by_tags[key]
+        except KeyError:
+            found = self._by_tags[key] = next((c.id for c in self.ordered if c.matches_tags(tags)), None)
+            return found
 
     def check_map(self, category_map: Mapping[str, str] | None) -> None:
         """Refuse a config that maps a source name to a category we do not have."""
