@@ -1,6 +1,7 @@
 """Page furniture worked out as plain numbers: scale bar, neighbour tabs, bilingual wording."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from papermap.layout.frame import TAB_MM, Rect
@@ -47,11 +48,14 @@ WORDS = {
 ARROWS = {"N": "↑", "S": "↓", "W": "←", "E": "→", "NW": "↖", "NE": "↗", "SW": "↙", "SE": "↘"}
 
 
-def say(key: str, langs: tuple[str, ...], sep: str = " / ", **values) -> str:
-    """The phrase in each chosen language, joined with ``sep`` (once if they are the same)."""
+def say(key: str, langs: Sequence[str], sep: str = " / ", words: Mapping[str, Mapping[str, str]] = WORDS,
+        **values) -> str:
+    """The phrase in each chosen language, joined with ``sep`` (once if they are the same). A layer
+    with sheets of its own passes its own ``words`` (layout/overlays.py), so a build without that
+    layer reserves none of its glyphs."""
     texts = []
     for lang in langs:
-        text = WORDS[key][lang].format(**values)
+        text = words[key][lang].format(**values)
         if text not in texts:
             texts.append(text)
     return sep.join(texts)

@@ -20,6 +20,7 @@ import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
+from papermap.layout import furniture
 from papermap.layout.frame import SheetLayout
 from papermap.layout.legend import LegendDoesNotFitError, LegendEntry, LegendItem
 from papermap.layout.text import Measure, wrap
@@ -51,8 +52,8 @@ WORDS = {
 
 
 def say(key: str, langs: Sequence[str], sep: str = " / ", **values) -> str:
-    """The phrase in each chosen language, once each."""
-    return sep.join(dict.fromkeys(WORDS[key][lang].format(**values) for lang in langs))
+    """The phrase in each chosen language, once each, from this layer's own words."""
+    return furniture.say(key, langs, sep, words=WORDS, **values)
 
 
 class OverlayLayer:
