@@ -3,6 +3,9 @@ Local servers only (tests/httpserver.py)."""
 from __future__ import annotations
 
 import pickle
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import pytest
@@ -20,46 +23,41 @@ def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
     block_outside_network(monkeypatch)
 
 
-def test_dripping_server_is_cut_off_at_the_deadline() -> None:
-    """100,000 bytes at one per 20 ms would take over half an hour; every byte comes well within the
-    5 s read timeout, so only the total limit can end it. The alarm is a hang guard only: reading
-    whole 64 KB chunks, the old code looked at the limit after the first 1,300 s."""
-    import signal
-
+@contextmanager
+def hang_guard(seconds: int, what: str) -> Iterator[None]:
+    """An AssertionError after ``seconds``: a guard against a hang only, never a timing assertion."""
     def hang(signum, frame):
-        raise AssertionError("still downloading 60 s after a 1 s limit")
+        raise AssertionError(what)
 
-    policy = RetryPolicy(attempts=1, total_time=1.0, sleep=lambda s: None)
     old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(60)
+    signal.alarm(seconds)
     try:
-        with ScriptedServer(Reply(b"x" * 100_000, drip=0.02)) as srv:
-            with pytest.raises(FetchError, match="time limit ran out") as info:
-                request(srv.url(), timeout=5.0, policy=policy)
+        yield
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_dripping_server_is_cut_off_at_the_deadline() -> None:
+    """100,000 bytes at one per 20 ms would take over half an hour; every byte comes well within the
+    5 s read timeout, so only the total limit can end it. Reading whole 64 KB chunks, the old code
+    looked at the limit after the first 1,300 s."""
+    policy = RetryPolicy(attempts=1, total_time=1.0, sleep=lambda s: None)
+    with hang_guard(60, "still downloading 60 s after a 1 s limit"):
+        with ScriptedServer(Reply(b"x" * 100_000, drip=0.02)) as srv:
+            with pytest.raises(FetchError, match="time limit ran out") as info:
+                request(srv.url(), timeout=5.0, policy=policy)
     assert "bytes" in info.value.reason  # it says how much had arrived
 
 
 def test_server_trickling_its_headers_is_cut_off_at_the_deadline() -> None:
     """4,000 header bytes at one per 20 ms take 80 s, each well within the 5 s read timeout: only the
-    total limit can end the wait for the answer's headers. The alarm is a hang guard only."""
-    import signal
-
-    def hang(signum, frame):
-        raise AssertionError("still waiting for headers 60 s after a 1 s limit")
-
+    total limit can end the wait for the answer's headers."""
     policy = RetryPolicy(attempts=1, total_time=1.0, sleep=lambda s: None)
-    old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(60)
-    try:
+    with hang_guard(60, "still waiting for headers 60 s after a 1 s limit"):
         with ScriptedServer(Reply(b"{}", header_drip=0.02)) as srv:
             with pytest.raises(FetchError, match="status line and headers.*time limit ran out"):
                 request(srv.url(), timeout=5.0, policy=policy)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def test_headers_trickling_within_the_deadline_give_the_answer() -> None:
