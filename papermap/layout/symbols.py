@@ -29,6 +29,7 @@ SYMBOL_MM = 7.0   # recommended size on the map: two-digit numbers fit inside ev
 MAX_SHIFT = 3.0   # default farthest move from the true position, in symbol sizes
 STEP = 0.5        # spacing of the candidate spots, in symbol sizes
 _EPS = 1e-6       # boxes that only touch do not overlap
+_ONE_BY_ONE = 6   # free spots the raster leaves that are tested one at a time before all the rest at once
 
 
 @dataclass(frozen=True)
@@ -103,26 +104,40 @@ class _Taken:
         return [c for i in range(math.floor(x0 / s) - 1, math.floor(x1 / s) + 2)
                 for j in range(math.floor(y0 / s) - 1, math.floor(y1 / s) + 2) for c in cells.get((i, j), ())]
 
+    def hits(self, x: float, y: float) -> bool:
+        """Whether a symbol centred on (x, y) would overlap a placed one: only the centres in the
+        nine cells around it can."""
+        s, lim, cells = self.size, self.size - _EPS, self.cells
+        i, j = math.floor(x / s), math.floor(y / s)
+        return any(abs(x - nx) < lim and abs(y - ny) < lim
+                   for di in (-1, 0, 1) for dj in (-1, 0, 1) for nx, ny in cells.get((i + di, j + dj), ()))
+
     def first_free(self, cands: np.ndarray, cells: np.ndarray, blocked: np.ndarray) -> int | None:
         """Index of the first candidate centre (their raster ``cells``) whose box hits no placed
         box and is not ``blocked`` by an obstacle."""
         todo = np.flatnonzero(~(self.full[cells] | blocked))
         if not len(todo):
             return None
+        # the raster settles most spots; of those it leaves, one of the first few is usually free:
+        # those are tested one by one (cheap), the rest, if it comes to that, all at once
+        head = todo[:_ONE_BY_ONE].tolist()
+        for k, (cx, cy) in zip(head, cands[head].tolist()):
+            if not self.hits(cx, cy):
+                return k
+        todo = todo[_ONE_BY_ONE:]
+        if not len(todo):
+            return None
         left = cands[todo]
         (x0, y0), (x1, y1) = left.min(axis=0).tolist(), left.max(axis=0).tolist()
         near = self.near(x0, y0, x1, y1)
+        if not near:
+            return int(todo[0])
         lim = self.size - _EPS
-        if len(todo) * len(near) > 256:    # many spots against many symbols: numpy's turn
-            nb = np.array(near, dtype=float)
-            hit = ((np.abs(left[:, None, 0] - nb[None, :, 0]) < lim)
-                   & (np.abs(left[:, None, 1] - nb[None, :, 1]) < lim)).any(axis=1)
-            free = np.flatnonzero(~hit)
-            return int(todo[free[0]]) if len(free) else None
-        for k, (cx, cy) in zip(todo.tolist(), left.tolist()):
-            if all(abs(cx - nx) >= lim or abs(cy - ny) >= lim for nx, ny in near):
-                return k
-        return None
+        nb = np.array(near, dtype=float)
+        hit = ((np.abs(left[:, None, 0] - nb[None, :, 0]) < lim)
+               & (np.abs(left[:, None, 1] - nb[None, :, 1]) < lim)).any(axis=1)
+        free = np.flatnonzero(~hit)
+        return int(todo[free[0]]) if len(free) else None
 
 
 def _obstacle_hits(cands: np.ndarray, size: float, obstacles: np.ndarray) -> np.ndarray:
