@@ -156,17 +156,9 @@ def qr_codes(payloads: list[str], place: tuple[Path, str] | None, jobs: int) -> 
     return known
 
 
-def atlas_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
-              place: tuple[Path, str] | None, progress: Progress | None = None) -> tuple[AtlasArt, bool]:
-    """The drawn basemap for every cell of the format's grid: from the cache at ``place`` when the
-    same data, style and pages were drawn before, else read, projected and drawn (in parallel) and
-    cached there."""
-    if place:
-        art = artcache.load(*place)
-        if art is not None:
-            _say(progress, "basemap unchanged: using the cached drawing")
-            return art, True
-
+def draw_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
+             place: tuple[Path, str] | None, progress: Progress | None = None) -> AtlasArt:
+    """The basemap read, projected and drawn (in parallel), and cached at ``place``."""
     from papermap.model.basemap import build_basemap, project_bbox, to_utm, utm_epsg
     from papermap.sources.osm import read_osm
 
@@ -194,7 +186,7 @@ def atlas_art(cfg: Config, style: Style, fmt: SheetFormat, poi_keys: list[str],
                    covered=extent_ring(to_proj, raw.extent))
     if place:
         artcache.store(*place, art)
-    return art, False
+    return art
 
 
 def extent_ring(to_proj, extent: Box) -> tuple:
@@ -270,11 +262,16 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         art = plain_art(cfg, fmt, relief)
         report.warnings.append("no OSM extract given: the atlas has a coordinate grid and no basemap")
     else:
-        # the points files are read by a worker of their own while the basemap is read and drawn
-        with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
-            art, report.art_cached = atlas_art(cfg, style, fmt, poi_keys, place, progress)
-            overlays, read = load_overlays(cfg, categories, reading.result())
-            relief = load_relief(cfg, categories, art.pois, report.warnings.append, read)
+        art = artcache.load(*place) if place else None
+        if art is not None:
+            _say(progress, "basemap unchanged: using the cached drawing")
+            report.art_cached, sources = True, read_sources(cfg, categories)
+        else:   # the points files are read by a worker of their own while the basemap is read and drawn
+            with forks.Background(partial(read_sources, cfg, categories), cfg.jobs) as reading:
+                art = draw_art(cfg, style, fmt, poi_keys, place, progress)
+                sources = reading.result()
+        overlays, read = load_overlays(cfg, categories, sources)
+        relief = load_relief(cfg, categories, art.pois, report.warnings.append, read)
         if relief.unplaced:   # addresses are placed from the extract's names, addresses and places
             place_addresses(cfg, relief, place, report.warnings.append)
     report.warnings += [str(p) for p in relief.problems]

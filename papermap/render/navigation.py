@@ -56,7 +56,7 @@ def draw_section_map(doc: Document, frame: tuple[float, float, float, float], se
     doc.clip(p)
     doc.save_state()
     doc.literal(f"{sec.zoom:.6f} 0 0 {sec.zoom:.6f} {sec.shift[0]:.3f} {sec.shift[1]:.3f} cm")
-    doc.literal(sec.ops)
+    doc.literal_kept(sec.ops)
     doc.restore_state()
     draw_box_labels(doc, sec.grid, sec.labels)
     doc.restore_state()

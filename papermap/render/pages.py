@@ -68,7 +68,7 @@ def _footer(doc: Document, paper: Stationery, scale: int, legend: list[LegendIte
 
 def draw_map_sheet(doc: Document, paper: Stationery, ms: MapSheet) -> None:
     sheet, style, info = paper.sheet, paper.style, paper.info
-    doc.literal(ms.ops)
+    doc.literal_kept(ms.ops)
     nav.draw_no_data(doc, ms.nodata, info.langs)
     if ms.grid:
         nav.draw_grid_refs(doc, ms.grid)
@@ -104,7 +104,7 @@ def draw_listed_map_sheet(doc: Document, paper: Stationery, ls: ListedMapSheet) 
         clip.rect(x0, y0, x1 - x0, y1 - y0)
         doc.clip(clip)
         doc.literal(f"{num(piece.s)} 0 0 {num(piece.s)} {num(piece.tx)} {num(piece.ty)} cm")
-        doc.literal(piece.ops)
+        doc.literal_kept(piece.ops)
         doc.restore_state()
     _map_marks(doc, paper, ls.map)
     if ls.centre is not None:   # the place the page is around: a ring a reader finds at once
@@ -202,7 +202,7 @@ def draw_overview_sheet(doc: Document, paper: Stationery, ov: OverviewSheet) -> 
     """The whole area: basemap, every relief point as a small symbol, the page grid, and an
     index of which pages hold which kind of point."""
     sheet, style = paper.sheet, paper.style
-    doc.literal(ov.ops)
+    doc.literal_kept(ov.ops)
     draw_overlays(doc, ov.overlays, sheet.map, style.mono)
     doc.save_state()
     m = sheet.map
@@ -268,7 +268,7 @@ def draw_poster_sheet(doc: Document, paper: Stationery, ps: PosterSheet) -> None
     words, and on the first sheet the key."""
     style = paper.style
     x0, y0, x1, y1 = ps.frame
-    doc.literal(ps.map.ops)
+    doc.literal_kept(ps.map.ops)
     doc.save_state()
     clip = doc.path()
     clip.rect(x0, y0, x1 - x0, y1 - y0)

@@ -9,10 +9,12 @@ Why one worker: the builds already use every core for their pages; two at once w
 them and double the memory. Jobs wait in a bounded queue and the page shows their place in it.
 
 Why warm: the worker keeps papermap's imports, the fonts and every drawn basemap it has used
-(``keep_art_in_memory``), so a rebuild after the points change draws only the points and tables.
+(``keep_art_in_memory``), and each basemap page's content already compressed (``keep_streams``),
+so a rebuild after the points change draws and compresses only the points and tables.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -31,6 +33,7 @@ from papermap.errors import PapermapError
 PREVIEW_DPI = 50        # an A4 sheet is 413 x 585 pixels: a readable thumbnail, ~0.1 s a sheet
 MAX_WAITING = 20        # builds queued beyond this are refused: the page says "try again later"
 ART_IN_MEMORY = 4       # drawn basemaps the worker keeps (one per area, scale, paper…)
+STREAMS_IN_MEMORY_MB = 128   # their pages' compressed content streams, kept too (render/pdf/kept.py)
 
 
 @dataclass
@@ -127,9 +130,11 @@ def worker_main(jobs: Any, events: Any) -> None:
     """The worker process: warm up, then build jobs one by one until told to stop (None)."""
     import papermap.api  # noqa: F401 - imported once here, not on every build
     import papermap.pipeline  # noqa: F401
-    from papermap.render.pdf import load_font as register
+    from papermap.render.pdf import keep_streams, load_font as register
 
+    gc.set_threshold(200_000, 30, 30)   # as the CLI sets it (papermap/cli/__init__.py): a build is the same work
     keep_art_in_memory()
+    keep_streams(STREAMS_IN_MEMORY_MB)
     register(None)
     events.put((None, "ready", {}))
     parent = os.getppid()

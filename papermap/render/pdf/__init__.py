@@ -10,7 +10,8 @@ from papermap.render.pdf.document import Document, num
 from papermap.render.pdf.filing import Task
 from papermap.render.pdf.fonts import FONT, font_path, has_glyph, register as load_font, text_width
 from papermap.render.pdf.forms import FormRecipeError
+from papermap.render.pdf.kept import keep_streams
 from papermap.render.pdf.text import Numbers, Run
 
 __all__ = ["BLACK", "WHITE", "Colour", "colour_op", "Document", "FONT", "FormRecipeError", "Numbers", "Run", "Task",
-           "font_path", "has_glyph", "load_font", "num", "text_width"]
+           "font_path", "has_glyph", "keep_streams", "load_font", "num", "text_width"]

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from papermap.render.pdf.colour import BLACK, Colour, colour_op
 from papermap.render.pdf.fonts import register, text_width
 from papermap.render.pdf.forms import Forms
+from papermap.render.pdf.kept import KEPT
 from papermap.render.pdf.text import Run, TextCodes
 from papermap.render.pdf.version import check_reportlab
 from papermap.settings import MIN_FONT_PT
@@ -62,6 +63,8 @@ class Document:
         self._codes = TextCodes(c._doc)
         self._forms = Forms(c)
         self._sheets: list | None = None    # in a forked worker: the sheets captured (filing.py)
+        self._kept: list[tuple[int, str]] = []   # this sheet's kept runs: (where in its code, operators)
+        KEPT.trim()
         self._broken = False                # a worker's task failed half-drawn: its copy is unusable
 
     # -- the document as a whole --------------------------------------------------------------
@@ -72,7 +75,12 @@ class Document:
 
     def end_sheet(self) -> None:
         """The sheet is done: file it and start the next."""
-        self._canvas.showPage()
+        if self._kept:
+            from papermap.render.pdf.filing import file_own
+
+            file_own(self)
+        else:
+            self._canvas.showPage()
 
     @property
     def sheets(self) -> int:
@@ -146,6 +154,17 @@ class Document:
     def literal(self, ops: str) -> None:
         """Prepared PDF operators (the basemap, batched paths) into the current stream."""
         if ops:
+            self._canvas.addLiteral(ops)
+
+    def literal_kept(self, ops: str) -> None:
+        """Like ``literal``, for a long run that later builds in this process draw again unchanged
+        (a page's basemap): with ``keep_streams`` on, a content stream of its own, compressed once
+        (kept.py)."""
+        if not ops:
+            return
+        if KEPT.on:
+            self._kept.append((len(self._canvas._code), ops))
+        else:
             self._canvas.addLiteral(ops)
 
     # -- text ---------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ versions it was tested with. All pages of a PDF share two things:
   worker's font is frozen, so a character left out makes ReportLab raise and the parent draws
   that task itself;
 - forms: a worker notes the recipe of each form it defines (forms.py), and the parent defines the
-  ones it lacks from the same recipe before filing the sheets that place them.
+  ones it lacks from the same recipe before filing the sheets that place them;
+- kept streams (kept.py): a page's basemap drawn with ``literal_kept`` is a content stream of its
+  own; a worker names it by digest when the store it inherited has it, else sends it compressed
+  and the parent keeps it for the next build. The parent files its own pages the same way.
 
 A worker that dies (killed, out of memory) costs time, not pages: the parent draws the rest.
 """
@@ -24,9 +27,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from reportlab import rl_config
-from reportlab.pdfbase.pdfdoc import PDFError, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFError, PDFStream
 
 from papermap import forks
+from papermap.render.pdf.kept import KEPT
 
 if TYPE_CHECKING:
     from papermap.render.pdf.document import Document
@@ -34,10 +38,13 @@ if TYPE_CHECKING:
 Task = Callable[["Document"], None]   # draws whole sheets onto the document, ending each with end_sheet()
 
 
-class Sheet(NamedTuple):
-    """One page as the canvas files it on showPage(), its content stream already compressed."""
+Part = tuple[bytes, "bytes | None"]   # (digest of a kept stream, else b""; compressed, or None: the parent keeps it)
 
-    stream: bytes
+
+class Sheet(NamedTuple):
+    """One page as the canvas files it on showPage(), its content streams already compressed."""
+
+    parts: tuple[Part, ...]
     forms: list[str]
     colours: dict
     shading: dict
@@ -89,6 +96,9 @@ def _put(doc: Document, task: Task, result: tuple[list, list[Sheet]] | None) -> 
         task(doc)
         return 1
     recipes, sheets = result
+    if any(data is None and not KEPT.has(digest) for sheet in sheets for digest, data in sheet.parts):
+        task(doc)       # cannot happen (the store lets nothing go within a document): drawn here
+        return 1
     done = 0
     for sheet in sheets:
         _define(doc, recipes[done:sheet.recipes])
@@ -104,12 +114,37 @@ def _define(doc: Document, recipes: list) -> None:
 
 
 def _file(doc: Document, sheet: Sheet) -> None:
-    """A worker's sheet as the next page of ``doc``: what showPage() would have filed there."""
+    """A sheet drawn apart as the next page of ``doc``: what showPage() would have filed there,
+    with its content as the streams the sheet was drawn in."""
     c = doc._canvas
     c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages = sheet[1:5]
     c.showPage()
-    # the stream ReportLab would compress on save, compressed by the worker
-    c._doc.Pages.pages[-1].Contents = PDFStream(content=sheet.stream, filters=[_COMPRESSED])
+    streams = []
+    for digest, data in sheet.parts:
+        if digest:
+            if data is None:
+                data = KEPT.get(digest)
+            else:
+                KEPT.put(digest, data)
+        # the stream ReportLab would compress on save, compressed already
+        streams.append(PDFStream(content=data, filters=[_COMPRESSED]))
+    page = c._doc.Pages.pages[-1]
+    page.Contents = streams[0] if len(streams) == 1 else PDFArray([c._doc.Reference(s) for s in streams])
+
+
+def file_own(doc: Document) -> None:
+    """end_sheet() in the parent of a sheet with kept streams: filed as a worker's would be, so
+    that one process and many make the same PDF."""
+    try:
+        sheet = _sheet_of(doc, KEPT.has)
+    except _Unfileable:       # nothing drawn so far is like this; if it comes, it goes in whole
+        c = doc._canvas
+        for at, ops in reversed(doc._kept):
+            c._code.insert(at, ops)
+        doc._kept.clear()
+        c.showPage()
+        return
+    _file(doc, sheet)
 
 
 def _draw(doc: Document, tasks: Sequence[Task], i: int) -> tuple[list, list[Sheet]] | None:
@@ -133,11 +168,29 @@ def _draw(doc: Document, tasks: Sequence[Task], i: int) -> tuple[list, list[Shee
 
 def _capture(doc: Document) -> None:
     """end_sheet() in a worker: keep the page for the parent and start the next one."""
+    doc._sheets.append(_sheet_of(doc, KEPT.has))
+
+
+def _sheet_of(doc: Document, parent_has: Callable[[bytes], bool]) -> Sheet:
+    """The sheet on the canvas, taken off it (the canvas starts the next): its content compressed
+    as what showPage() and PDFPage.setStream() make of it, then PDFZCompress, cut into a stream
+    before and after each kept run, which is compressed on its own unless ``parent_has`` it."""
     c = doc._canvas
     if c._annotationrefs or c._psCommandsBeforePage or c._psCommandsAfterPage or c._extgstate.getState():
         raise _Unfileable
-    # what showPage() and PDFPage.setStream() make of the page, then PDFZCompress
-    stream = zlib.compress(("\n".join([c._preamble, *c._code, " "]) + "\n").encode("utf8"))
-    doc._sheets.append(Sheet(stream, c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
-                             len(doc._forms.recipes)))
+    code, parts, start, lines = c._code, [], 0, [c._preamble]
+    for at, ops in doc._kept:
+        parts.append((b"", _packed(lines + code[start:at])))
+        digest = KEPT.digest(ops)
+        parts.append((digest, None if parent_has(digest) else _packed([ops])))
+        start, lines = at, []
+    parts.append((b"", _packed(lines + code[start:] + [" "])))
+    doc._kept.clear()
+    sheet = Sheet(tuple(parts), c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
+                  len(doc._forms.recipes or ()))
     c._startPage()
+    return sheet
+
+
+def _packed(lines: list[str]) -> bytes:
+    return zlib.compress(("\n".join(lines) + "\n").encode("utf8"))
