@@ -67,8 +67,10 @@ def _hard_break(text: str, width: float, size: float, measure: Measure) -> list[
 
 def wrap(text: str, width: float, size: float, measure: Measure) -> list[str]:
     """``text`` broken into lines no wider than ``width`` at ``size``; newlines are kept."""
-    if text == " ".join(text.split()) and measure(text, size) <= width:
-        return [text] if text else []   # most cells: one line, single spaces only
+    if "\n" not in text:   # most cells and index lines: one line, each run of spaces as one space
+        single = " ".join(text.split())
+        if measure(single, size) <= width:
+            return [single] if single else []
     return list(_broken(text, width, size, measure))
 
 
