@@ -16,9 +16,11 @@ import gc
 import ctypes.util
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -57,6 +59,101 @@ def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:
     finally:
         gc.unfreeze()
         del _JOBS[key]
+
+
+HERE = object()   # shared_map's answer when this process does the job itself: its share
+LOST = object()   # … or a job whose worker died before sending it
+
+
+def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> Iterator[object]:
+    """``job(0)``, ``job(1)``, … in order, shared between this process and ``jobs - 1`` forked
+    workers. For each i in turn this yields a worker's result, or ``HERE``: do job i now, here.
+
+    Why the caller does its share: it has to take every result in order anyway, and it is warm
+    (a worker pays its fork and its first touch of every inherited page); with two cores, one
+    worker and the caller beat two workers and a caller that only waits. The caller takes jobs
+    from the near end, the workers from the far end of a window of ``window`` jobs ahead of it,
+    so they meet in the middle and at most ``window`` results wait here at a time.
+
+    A job a worker took and did not deliver (it died: killed, out of memory) is yielded as
+    ``LOST``, to be done here too. An error raised by a job in a worker is raised here.
+    """
+    ctx = multiprocessing.get_context("fork")
+    key = _register(job)
+    owner = ctx.RawArray("h", n)            # who took each job: 0 nobody, -1 this process, w a worker
+    front = ctx.RawValue("l", 0)            # the job this process is at
+    lock = ctx.Lock()
+    results = ctx.Queue()
+    gc.freeze()   # see forked_map
+    procs = [ctx.Process(target=_share, args=(key, n, window, owner, front, lock, results, w + 1, os.getpid()),
+                         daemon=True) for w in range(min(workers(jobs), n) - 1)]
+    try:
+        for p in procs:
+            p.start()
+        waiting: dict[int, object] = {}
+        for i in range(n):
+            if not lock.acquire(timeout=10):   # a worker killed while it held the lock: go on alone
+                for p in procs:
+                    p.kill()
+                owner[i] = -1
+            else:
+                front.value = i
+                if owner[i] == 0:
+                    owner[i] = -1
+                lock.release()
+            taker = owner[i]
+            if taker == -1:
+                yield HERE
+                continue
+            while i not in waiting and procs[taker - 1].is_alive():
+                try:
+                    k, ok, value = results.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if not ok:
+                    raise value
+                waiting[k] = value
+            if i not in waiting:     # its worker died before it could send it (or as it did)
+                while True:          # the last words of a dead worker are still in the queue
+                    try:
+                        k, ok, value = results.get(timeout=0.05)
+                    except queue.Empty:
+                        break
+                    if not ok:
+                        raise value
+                    waiting[k] = value
+            yield waiting.pop(i, LOST)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+            p.join()
+        results.close()
+        results.join_thread()
+        gc.unfreeze()
+        del _JOBS[key]
+
+
+def _share(key: int, n: int, window: int, owner, front, lock, results, me: int, parent: int) -> None:
+    """A shared_map worker: take the farthest job not taken within the window, do it, send it."""
+    die_with_parent(parent)
+    job = _JOBS[key]
+    while True:
+        with lock:
+            at = front.value
+            k = next((k for k in range(min(n, at + window) - 1, at - 1, -1) if owner[k] == 0), None)
+            if k is not None:
+                owner[k] = me
+        if k is None:
+            if at + window >= n:
+                return            # nothing left that is not taken
+            time.sleep(0.002)     # the window is full: wait for this process to move on
+            continue
+        try:
+            results.put((k, True, job(k)))
+        except BaseException as exc:   # any error goes back whole, to be raised in the caller
+            results.put((k, False, exc))
+            return
 
 
 class Background(Generic[T]):

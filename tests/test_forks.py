@@ -6,7 +6,7 @@ import os
 import pytest
 
 from papermap.errors import InputError
-from papermap.forks import Background, forked_map
+from papermap.forks import HERE, LOST, Background, forked_map, shared_map
 from papermap.render.artcache import parallel_map
 
 PARENT = os.getpid()
@@ -30,6 +30,43 @@ def test_parallel_map_gives_every_result_in_order_even_when_a_worker_dies(dies_a
 def test_forked_map_runs_in_workers_that_inherit_what_the_job_uses():
     big = {i: str(i) for i in range(10_000)}      # inherited by fork, never pickled
     assert list(forked_map(lambda i: (in_a_worker(), big[i * 1000]), 5, 2)) == [(True, str(i * 1000)) for i in range(5)]
+
+
+def run_shared(job, n: int, jobs: int, here_takes: float = 0.02) -> list:
+    """shared_map's answers, doing each job given back here slowly, as a real caller draws its share."""
+    import time
+
+    out = []
+    for i, result in enumerate(shared_map(job, n, jobs)):
+        if result is HERE:
+            time.sleep(here_takes)
+        out.append(result)
+    return out
+
+
+def test_shared_map_gives_each_job_once_in_order_here_or_from_a_worker():
+    got = run_shared(lambda i: (in_a_worker(), i * i), 30, 3)
+    assert got[0] is HERE                       # this process starts at the near end at once
+    assert all(r is HERE or r == (True, i * i) for i, r in enumerate(got))
+    assert sum(r is not HERE for r in got) >= 10   # two workers took from the far end meanwhile
+
+
+def test_shared_map_says_which_jobs_a_dead_worker_took():
+    got = run_shared(lambda i: os._exit(1) if in_a_worker() and i == 7 else i, 12, 2, here_takes=0.1)
+    assert got[7] is LOST                       # the worker came down to 7 and died with it
+    # what it had done before may have died with it (still on its way), never anything it had not taken
+    assert all(r is HERE or r == i or (r is LOST and i > 7) for i, r in enumerate(got) if i != 7)
+
+
+def test_an_error_in_shared_work_reaches_the_caller_whole():
+    def fails(i):
+        if in_a_worker():
+            raise InputError("bad row", file="x.csv", where=str(i), field="lat")
+        return i
+
+    with pytest.raises(InputError) as err:
+        run_shared(fails, 6, 2, here_takes=0.2)
+    assert (err.value.file, err.value.field) == ("x.csv", "lat")
 
 
 def test_background_work_comes_back_from_its_own_process():

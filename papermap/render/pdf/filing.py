@@ -1,9 +1,11 @@
 """Sheets drawn by forked workers and filed into the PDF in order (``--jobs``).
 
-A task lays out and draws one map page and its point table. A worker is a fork of the parent, so
-it has the points, the basemap and the document without pickling any of them. It draws onto its
-copy of the document and sends back each sheet's page stream, compressed, and its resources; the
-parent files them as pages, in task order, exactly as its canvas would have (the PDF is the same,
+A task lays out and draws one map page and its point table. The parent draws its share of the
+tasks from the front, in order, while workers take them from the far end (forks.shared_map). A
+worker is a fork of the parent, so it has the points, the basemap and the document without
+pickling any of them. It draws onto its copy of the document and sends back each sheet's page
+streams, compressed, and its resources; the parent files them as pages, in task order, exactly
+as its canvas would have (the PDF is the same,
 byte for byte, as one drawn by a single process: tests/test_workers.py). ReportLab has no public
 way to file a page drawn elsewhere, so this reads and sets the canvas's page accumulators as
 showPage() does; the byte-for-byte test holds it to that, and version.py to the ReportLab
@@ -18,11 +20,12 @@ versions it was tested with. All pages of a PDF share two things:
   own; a worker names it by digest when the store it inherited has it, else sends it compressed
   and the parent keeps it for the next build. The parent files its own pages the same way.
 
-A worker that dies (killed, out of memory) costs time, not pages: the parent draws the rest.
+A worker that dies (killed, out of memory) costs time, not pages: the parent draws what it took.
 """
 from __future__ import annotations
 
 import zlib
+from contextlib import closing
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -49,7 +52,7 @@ class Sheet(NamedTuple):
     colours: dict
     shading: dict
     images: int
-    recipes: int     # how many form recipes the worker had when the sheet was done
+    asked: tuple     # the recipe of every form the sheet asked for, in the order it asked
 
 
 class _Compressed:
@@ -69,46 +72,50 @@ class _Unfileable(Exception):
 
 
 def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None) -> int:
-    """Run every task onto ``doc``, in order, over ``jobs`` forked workers (0: all cores).
+    """Run every task onto ``doc``, in order, shared between this process and ``jobs - 1`` forked
+    workers (0: all cores; forks.shared_map).
 
     ``filed(i)`` is called once task i's sheets are in the PDF. Returns how many tasks the parent
-    drew itself after all: a character was not reserved, or a worker died.
+    drew after all, that a worker had taken: a character was not reserved, or the worker died.
     """
-    done = redrawn = 0
+    redrawn = 0
     if forks.can_fork(jobs, len(tasks)) and doc._canvas._pageCompression and not rl_config.useA85:
-        for result in forks.forked_map(lambda i: _draw(doc, tasks, i), len(tasks), jobs):
-            redrawn += _put(doc, tasks[done], result)
-            if filed:
-                filed(done)
-            done += 1
-        redrawn += len(tasks) - done      # after a worker died: the parent draws the rest below
-    for i in range(done, len(tasks)):
+        with closing(forks.shared_map(lambda i: _draw(doc, tasks, i), len(tasks), jobs)) as results:
+            for i, result in enumerate(results):
+                if result is forks.HERE or result is forks.LOST:   # the parent's share, or a dead worker's
+                    tasks[i](doc)
+                    redrawn += result is forks.LOST
+                else:
+                    redrawn += _put(doc, tasks[i], result)
+                if filed:
+                    filed(i)
+        return redrawn
+    for i in range(len(tasks)):
         tasks[i](doc)
         if filed:
             filed(i)
     return redrawn
 
 
-def _put(doc: Document, task: Task, result: tuple[list, list[Sheet]] | None) -> int:
-    """A worker's sheets into ``doc``, each after the forms it first placed, as one process would
-    have defined them; or, when the worker gave up, the task drawn here. Returns 1 if redrawn."""
+def _put(doc: Document, task: Task, result: tuple[list[Sheet], tuple] | None) -> int:
+    """A worker's sheets into ``doc``, each after the forms it asked for that ``doc`` lacks, as
+    one process would have defined them; or, when the worker gave up, the task drawn here.
+    Returns 1 if redrawn."""
     if result is None:
         task(doc)
         return 1
-    recipes, sheets = result
+    sheets, after = result
     if any(data is None and not KEPT.has(digest) for sheet in sheets for digest, data in sheet.parts):
         task(doc)       # cannot happen (the store lets nothing go within a document): drawn here
         return 1
-    done = 0
     for sheet in sheets:
-        _define(doc, recipes[done:sheet.recipes])
-        done = sheet.recipes
+        _define(doc, sheet.asked)
         _file(doc, sheet)
-    _define(doc, recipes[done:])
+    _define(doc, after)
     return 0
 
 
-def _define(doc: Document, recipes: list) -> None:
+def _define(doc: Document, recipes: tuple) -> None:
     for name, draw, args in recipes:
         doc.form(name, draw, *args)
 
@@ -147,23 +154,38 @@ def file_own(doc: Document) -> None:
     _file(doc, sheet)
 
 
-def _draw(doc: Document, tasks: Sequence[Task], i: int) -> tuple[list, list[Sheet]] | None:
-    """In a worker: task ``i``'s sheets, and the recipe of every form this worker has defined so
-    far (the parent skips those it has); None when the task needs what only the parent can do."""
+def _draw(doc: Document, tasks: Sequence[Task], i: int) -> tuple[list[Sheet], tuple] | None:
+    """In a worker: task ``i``'s sheets, and the forms asked for after its last sheet; None when
+    the task needs what only the parent can do."""
     if doc._sheets is None:          # the worker's first task: this copy of the document captures
         doc._sheets = []
-        doc._forms.recipes = []
+        doc._forms.recipes = {}
         doc._codes.freeze()
         doc.end_sheet = lambda: _capture(doc)
     if doc._broken:
         return None
     doc._sheets.clear()
+    doc._forms.asked.clear()
     try:
         tasks[i](doc)
     except (PDFError, _Unfileable):
         doc._broken = True
         return None
-    return list(doc._forms.recipes), list(doc._sheets)
+    return list(doc._sheets), _asked(doc)
+
+
+def _asked(doc: Document) -> tuple:
+    """The recipes of the forms asked for since the last sheet, in order (the parent looks them
+    up in its own forms first: it may have every one)."""
+    forms = doc._forms
+    asked = tuple(forms.recipes.get(name) or (name, _defined_elsewhere, ()) for name in forms.asked)
+    forms.asked.clear()
+    return asked
+
+
+def _defined_elsewhere(doc: Document, name: str) -> None:
+    """The recipe of a form the worker inherited already defined: the parent has it too."""
+    raise AssertionError(f"form {name!r} was defined before the fork, yet the parent lacks it")
 
 
 def _capture(doc: Document) -> None:
@@ -187,7 +209,7 @@ def _sheet_of(doc: Document, parent_has: Callable[[bytes], bool]) -> Sheet:
     parts.append((b"", _packed(lines + code[start:] + [" "])))
     doc._kept.clear()
     sheet = Sheet(tuple(parts), c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
-                  len(doc._forms.recipes or ()))
+                  _asked(doc) if doc._forms.recipes is not None else ())
     c._startPage()
     return sheet
 

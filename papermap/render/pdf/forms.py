@@ -5,8 +5,9 @@ rows each recurs hundreds of times, and a reference is a few bytes and one opera
 
 Every form is defined from a recipe, ``draw(document, name, *args)``. The recipe must be
 something another process can be sent (a module-level function and picklable arguments):
-a forked worker sends the recipes of the forms it defined back to the parent, which defines
-the ones it lacks the same way before filing the worker's sheets (filing.py). This is checked
+a forked worker sends, with each sheet, the forms that sheet asked for in order and their recipes
+back to the parent, which defines the ones it lacks the same way, in that order, before filing
+the sheet (filing.py): just as it would have drawn the sheet itself. This is checked
 when the form is first defined, in every build, so a recipe that cannot travel fails the same
 way with one job as with many.
 """
@@ -27,23 +28,26 @@ class FormRecipeError(TypeError):
 
 
 class Forms:
-    """The forms of one document and, in a forked worker, the recipes of those it defined."""
+    """The forms of one document and, in a forked worker, what it asked for and how to draw it."""
 
     def __init__(self, canvas) -> None:
         self._canvas = canvas
-        self.recipes: list[Recipe] | None = None   # a list while a worker records them
+        self.recipes: dict[str, Recipe] | None = None   # in a worker: every form it defined, by name
+        self.asked: dict[str, None] = {}                 # in a worker: this sheet's forms, in order asked
 
     def define(self, doc, name: str, draw: Callable, args: tuple) -> str:
         """The form ``name``; ``draw(doc, name, *args)`` defines it on first use."""
+        if self.recipes is not None:
+            self.asked[name] = None
         if not self._canvas.hasForm(name):
             try:
                 pickle.dumps((draw, args), protocol=pickle.HIGHEST_PROTOCOL)
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
                 raise FormRecipeError(f"the recipe of form {name!r} cannot be sent to a worker process "
                                       f"(use a module-level function and plain arguments): {exc}") from None
-            draw(doc, name, *args)
             if self.recipes is not None:
-                self.recipes.append((name, draw, args))
+                self.recipes[name] = (name, draw, args)
+            draw(doc, name, *args)
         return name
 
     def place_all(self, placed: Iterable[tuple[str, float, float]]) -> None:
