@@ -14,6 +14,8 @@ from pathlib import Path
 OSM_SOURCE = "OpenStreetMap"
 _SAYS_AS_OF = re.compile(r"(\d{1,4}\s*[-/年月.]\s*\d{1,2}(?:\s*[-/月.]\s*\d{1,2})?\s*日?\s*(?:\d{1,2}\s*[:時]\s*\d{0,2}分?)?)"
                          r"\s*(?:時点|現在)")
+_AS_OF_WORD = re.compile("時点|現在")
+_DATE_REACH = 80     # characters before 現在 in which its date is looked for
 _LOOK_AT = 1 << 20   # the "現在" of a folder name is near the top of a file
 
 
@@ -29,8 +31,17 @@ def says_as_of(path: Path) -> str:
             text = head.decode(encoding)
         except UnicodeDecodeError:
             continue
-        m = _SAYS_AS_OF.search(text)
-        return f"{m[1].strip()}現在" if m else ""
+        return _first_as_of(text)
+    return ""
+
+
+def _first_as_of(text: str) -> str:
+    """The first date followed by 現在 / 時点 in ``text``: the date is looked for just before each
+    of those words, not at every figure of a file full of coordinates (that took 10 ms a file)."""
+    for word in _AS_OF_WORD.finditer(text):
+        m = _SAYS_AS_OF.search(text, max(0, word.start() - _DATE_REACH), word.end())
+        if m:
+            return f"{m[1].strip()}現在"
     return ""
 
 
