@@ -160,12 +160,18 @@ def draw_symbol(doc: Document, shape: str, x: float, y: float, size_pt: float, c
 
 def _symbol_form(doc: Document, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
     """The name of this symbol's form in the document, defining it on first use."""
+    return doc.form(_symbol_key(shape, size_pt, colour_hex, mono_fill, mono), _symbol, shape, size_pt, colour_hex,
+                    mono_fill, mono)
+
+
+@lru_cache(maxsize=1024)
+def _symbol_key(shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> str:
+    """The form's name (checked once per kind: a table asks for the same few on every row)."""
     if shape not in SHAPES:
         raise ValueError(f"unknown symbol shape {shape!r} (known: {', '.join(SHAPES)})")
     if mono and mono_fill not in MONO_GROUND:
         raise ValueError(f"unknown mono fill {mono_fill!r} (known: {', '.join(MONO_GROUND)})")
-    key = f"sym-{shape}-{size_pt:.2f}-" + (f"mono-{mono_fill}" if mono else colour_hex.lstrip("#"))
-    return doc.form(key, _symbol, shape, size_pt, colour_hex, mono_fill, mono)
+    return f"sym-{shape}-{size_pt:.2f}-" + (f"mono-{mono_fill}" if mono else colour_hex.lstrip("#"))
 
 
 def _symbol(doc: Document, key: str, shape: str, size_pt: float, colour_hex: str, mono_fill: str, mono: bool) -> None:

@@ -61,7 +61,7 @@ class Document:
             c.setDateFormatter(partial(_pdf_date, created))
         self._font = font
         self._codes = TextCodes(c._doc)
-        self._forms = Forms(c)
+        self._forms = Forms(c, self._codes.numbers)
         self._sheets: list | None = None    # in a forked worker: the sheets captured (filing.py)
         self._kept: list[tuple[int, str]] = []   # this sheet's kept runs: (where in its code, operators)
         KEPT.trim()

@@ -30,15 +30,19 @@ class FormRecipeError(TypeError):
 class Forms:
     """The forms of one document and, in a forked worker, what it asked for and how to draw it."""
 
-    def __init__(self, canvas) -> None:
+    def __init__(self, canvas, numbers: Numbers) -> None:
         self._canvas = canvas
+        self._numbers = numbers
         self.recipes: dict[str, Recipe] | None = None   # in a worker: every form it defined, by name
         self.asked: dict[str, None] = {}                 # in a worker: this sheet's forms, in order asked
+        self._known: set[str] = set()   # forms defined: a table asks for its few forms on every row
 
     def define(self, doc, name: str, draw: Callable, args: tuple) -> str:
         """The form ``name``; ``draw(doc, name, *args)`` defines it on first use."""
         if self.recipes is not None:
             self.asked[name] = None
+        if name in self._known:
+            return name
         if not self._canvas.hasForm(name):
             try:
                 pickle.dumps((draw, args), protocol=pickle.HIGHEST_PROTOCOL)
@@ -48,6 +52,7 @@ class Forms:
             if self.recipes is not None:
                 self.recipes[name] = (name, draw, args)
             draw(doc, name, *args)
+        self._known.add(name)
         return name
 
     def place_all(self, placed: Iterable[tuple[str, float, float]]) -> None:
@@ -57,7 +62,7 @@ class Forms:
         c = self._canvas
         listed: set[str] = set()
         ops: list[str] = []
-        num = Numbers()
+        num = self._numbers
         for name, x, y in placed:
             ops.append(f"q 1 0 0 1 {num[x]} {num[y]} cm")
             if name in listed:

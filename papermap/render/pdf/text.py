@@ -34,9 +34,14 @@ class Run(NamedTuple):
 
 class Numbers(dict):
     """Coordinates as PDF numbers, each formatted once: a table's columns and each row's baseline
-    recur on every run and placement of a sheet."""
+    recur on every run and placement of every sheet. One per document, forgotten every
+    ``LIMIT`` numbers so that a thousand-page atlas does not keep them all."""
+
+    LIMIT = 1 << 16
 
     def __missing__(self, value: float) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
         text = self[value] = fp_str(value)
         return text
 
@@ -51,6 +56,7 @@ class TextCodes:
         self._font = getFont(register())
         self._codes: dict[str, tuple[int, str]] = {}
         self._texts: dict[str, list[tuple[int, str]]] = {}
+        self.numbers = Numbers()
 
     def reserve(self, texts: Iterable[str]) -> None:
         """Give every character of ``texts`` its subset code now, in one fixed order.
@@ -93,7 +99,7 @@ class TextCodes:
         ops = [f"q {outline} BT 1 Tr" if outline else "q BT"]
         state: tuple = (None, None)     # (subset, size) last set with Tf
         scale = fill = None             # stated for the first run: they live on after other text objects
-        num = Numbers()
+        num = self.numbers
         for x, y, text, size, run_scale, run_fill, angle in runs:
             if fill is None or (run_fill is not fill and run_fill != fill):
                 ops.append(colour_op(run_fill))
