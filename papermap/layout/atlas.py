@@ -141,14 +141,19 @@ class AtlasFormat(SheetFormat):
     def jobs(self) -> list[Job]:
         address_only = [self._address_only] if self._content.unplaced else []
         return ([self._overview] + [lambda page=page: self._map_page(page) for page in self._pages]
-                + address_only + [self._index_sheets])
+                + address_only + [self._name_index, self._point_index])
 
-    def _index_sheets(self) -> list[Sheet]:
-        """The index sheets at the end: places and streets, then relief points by kind."""
+    def _name_index(self) -> list[Sheet]:
+        """The index sheets at the end: places and streets first…"""
+        return atlasnav.name_index_sheets(self._pages, self._by_cell, self._refs, self.sheet, self._content.measure,
+                                          self.cfg.lang, self.sizes.index)
+
+    def _point_index(self) -> list[Sheet]:
+        """…then relief points by kind."""
         content = self._content
-        return atlasnav.index_sheets(self._pages, self._by_cell, self._members, content.points, content.xy,
-                                     content.categories, self.frame_pt, self._refs, self.sheet, content.measure,
-                                     self.cfg.lang, self.sizes.index)
+        return atlasnav.point_index_sheets(self._pages, self._members, content.points, content.xy, content.categories,
+                                           self.frame_pt, self._refs, self.sheet, content.measure, self.cfg.lang,
+                                           self.sizes.index)
 
     # -- the sheets -----------------------------------------------------------------------------
     def _overview(self) -> list[Sheet]:

@@ -86,11 +86,17 @@ def section_sheets(blocks, overview_vp: Viewport, overview_ops: str, overlap_m: 
     return out
 
 
-def index_sheets(pages: Sequence[MapPage], cells: dict, members: dict, points: Sequence[Point], xy: np.ndarray,
-                 categories: Categories, frame: Box, refs: GridRefs, sheet: SheetLayout, measure: Measure,
-                 langs: tuple[str, ...], size: float = INDEX_PT) -> list[NameIndexSheet]:
-    """The index at the end: place and street names as printed on the map pages, then the relief
-    points by kind, each with the page and grid cell where it is ("3 B2")."""
+def _index_room(sheet: SheetLayout) -> tuple[tuple[float, float, float, float], int]:
+    """Where an index sheet's columns go, and how many columns."""
+    body = sheet.printable
+    room = (body.x * MM, (body.y + 8) * MM + 12, body.x1 * MM, (sheet.header.y - 2) * MM - 4 - 14)
+    return room, 2 if body.w < 250 else 3
+
+
+def name_index_sheets(pages: Sequence[MapPage], cells: dict, refs: GridRefs, sheet: SheetLayout, measure: Measure,
+                      langs: tuple[str, ...], size: float = INDEX_PT) -> list[NameIndexSheet]:
+    """The index of place and street names as printed on the map pages, each with the page and
+    grid cell where it is ("3 B2"): the first index sheets at the end of the atlas."""
     found = []
     for page in pages:
         drawn: CellDrawing = cells[(page.row, page.col)]
@@ -98,6 +104,19 @@ def index_sheets(pages: Sequence[MapPage], cells: dict, members: dict, points: S
             cell = refs.cell(lab.x, lab.y)
             if cell and lab.kind in ("place", "road", "water"):
                 found.append((lab.text, page.number, cell))
+    names = name_index(found)
+    if not names:
+        return []
+    room, columns = _index_room(sheet)
+    return [NameIndexSheet(say("name_index", langs), tuple(e))
+            for e in index_columns([(None, "", names)], room, measure, size, columns)]
+
+
+def point_index_sheets(pages: Sequence[MapPage], members: dict, points: Sequence[Point], xy: np.ndarray,
+                       categories: Categories, frame: Box, refs: GridRefs, sheet: SheetLayout, measure: Measure,
+                       langs: tuple[str, ...], size: float = INDEX_PT) -> list[NameIndexSheet]:
+    """The index of relief points by kind, each with the page and grid cell where it is: the
+    sheets after the name index. (Two jobs, so that workers share the end of the atlas evenly.)"""
     where_points: dict[int, list[tuple[int, str]]] = {}
     for page in pages:
         idx = members[(page.row, page.col)]
@@ -114,15 +133,8 @@ def index_sheets(pages: Sequence[MapPage], cells: dict, members: dict, points: S
                        for i, r in where_points.items() if points[i].category == cat.id), key=lambda t: t[0])
         if rows:
             groups.append((cat.id, " / ".join(dict.fromkeys(cat.label(lang) for lang in langs)), rows))
-    body = sheet.printable
-    room = (body.x * MM, (body.y + 8) * MM + 12, body.x1 * MM, (sheet.header.y - 2) * MM - 4 - 14)
-    columns = 2 if body.w < 250 else 3
-    out = []
-    names = name_index(found)
-    if names:
-        out += [NameIndexSheet(say("name_index", langs), tuple(e))
-                for e in index_columns([(None, "", names)], room, measure, size, columns)]
-    if groups:
-        out += [NameIndexSheet(say("point_index", langs), tuple(e))
-                for e in index_columns(groups, room, measure, size, columns)]
-    return out
+    if not groups:
+        return []
+    room, columns = _index_room(sheet)
+    return [NameIndexSheet(say("point_index", langs), tuple(e))
+            for e in index_columns(groups, room, measure, size, columns)]
