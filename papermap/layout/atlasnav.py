@@ -127,11 +127,14 @@ def point_index_sheets(pages: Sequence[MapPage], members: dict, points: Sequence
             cell = refs.cell(x, y)
             if cell:
                 where_points.setdefault(i, []).append((page.number, cell))
+    of_kind: dict[str, list[int]] = {}
+    for i in where_points:
+        of_kind.setdefault(points[i].category, []).append(i)
     groups = []
     for cat in categories:
-        rows = sorted(((points[i].display_name(langs[0]) or cat.label(langs[0]), refs_text(r))
-                       for i, r in where_points.items() if points[i].category == cat.id), key=lambda t: t[0])
-        if rows:
+        if cat.id in of_kind:
+            rows = sorted(((points[i].display_name(langs[0]) or cat.label(langs[0]), refs_text(where_points[i]))
+                           for i in of_kind[cat.id]), key=lambda t: t[0])
             groups.append((cat.id, " / ".join(dict.fromkeys(cat.label(lang) for lang in langs)), rows))
     if not groups:
         return []

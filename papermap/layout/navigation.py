@@ -7,8 +7,10 @@ Pure functions over sheet points and projected metres; any format's map sheet ca
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from papermap.layout.grid import Box, MapPage
 from papermap.layout.text import Measure
@@ -42,12 +44,24 @@ class GridRefs:
     size: float
 
     def cell(self, x: float, y: float) -> str | None:
-        """The grid cell ("B3") holding the sheet point (x, y), or None outside the frame."""
-        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[-1] <= y <= self.ys[0]):
+        """The grid cell ("B3") holding the sheet point (x, y), or None outside the frame. (An
+        index asks for every point on every page: the edges are searched by bisection.)"""
+        xs, ys = self.xs, self.ys
+        if not (xs[0] <= x <= xs[-1] and ys[-1] <= y <= ys[0]):
             return None
-        col = min(sum(1 for e in self.xs[1:-1] if x >= e), len(self.xs) - 2)
-        row = min(sum(1 for e in self.ys[1:-1] if y <= e), len(self.ys) - 2)
-        return f"{column_name(col)}{row + 1}"
+        col = min(bisect_right(xs, x, 1, len(xs) - 1) - 1, len(xs) - 2)
+        row = min(bisect_right(self._down, -y, 1, len(ys) - 1) - 1, len(ys) - 2)
+        return f"{_column(col)}{row + 1}"
+
+    @cached_property
+    def _down(self) -> tuple[float, ...]:
+        """The row edges negated: rising, for bisection (an edge at or above y is one at or below -y)."""
+        return tuple(-e for e in self.ys)
+
+
+@lru_cache(maxsize=256)
+def _column(i: int) -> str:
+    return column_name(i)
 
 
 def _edges(lo: float, hi: float, n: int) -> tuple[float, ...]:
