@@ -3,6 +3,8 @@ page, page or section numbers in their boxes, section sheets, index sheets, and 
 ground beyond the extract's data. Any format's sheets can call these."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from papermap.layout.furniture import say
 from papermap.layout.navigation import BoxLabel, GridRefs
 from papermap.layout.sheets import NameIndexSheet, SectionSheet, SheetText
@@ -98,17 +100,27 @@ def draw_no_data(doc: Document, rings, langs: tuple[str, ...], size: float = 9.0
     doc.literal(" ".join(lines) + " S")
     doc.restore_state()
     text = say("no_data", tuple(reversed(langs)) if langs == ("ja", "en") else langs)
+    runs = []
+    for ring in rings:
+        spot = _words_spot(ring, text_width(text, size), size)
+        if spot is not None:
+            runs.append(_centred(*spot, text, size, BLACK))
+    doc.texts(runs, halo=HALO)
+    doc.texts(runs)
+
+
+@lru_cache(maxsize=256)
+def _words_spot(ring: tuple, width: float, size: float) -> tuple[float, float] | None:
+    """Where the words go in a no-data ring: the point deepest inside it, if they fit there.
+    Remembered: the same page has the same ring in every build."""
     import shapely
     from shapely.ops import polylabel
 
-    runs = []
-    for ring in rings:
-        spot = polylabel(shapely.Polygon(ring), tolerance=2.0)   # the point deepest inside the ring
-        if shapely.Polygon(ring).contains(shapely.box(spot.x - text_width(text, size) / 2 - 4, spot.y - size,
-                                                       spot.x + text_width(text, size) / 2 + 4, spot.y + size)):
-            runs.append(_centred(spot.x, spot.y, text, size, BLACK))
-    doc.texts(runs, halo=HALO)
-    doc.texts(runs)
+    spot = polylabel(shapely.Polygon(ring), tolerance=2.0)
+    if shapely.Polygon(ring).contains(shapely.box(spot.x - width / 2 - 4, spot.y - size,
+                                                   spot.x + width / 2 + 4, spot.y + size)):
+        return spot.x, spot.y
+    return None
 
 
 def info_scale(info: SheetText, scale: int) -> SheetText:

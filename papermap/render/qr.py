@@ -1,8 +1,10 @@
 """Draw a QR code as vector modules: crisp at any printer resolution and after photocopying."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from papermap.layout.qr import QrMatrix
-from papermap.render.pdf import BLACK, WHITE, Document
+from papermap.render.pdf import BLACK, WHITE, Document, num
 from papermap.settings import MM
 
 QUIET_ZONE = 4        # modules of white around the code, required by the standard
@@ -26,12 +28,22 @@ def draw_qr(doc: Document, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: 
     if size_pt < need - 1e-6:
         raise ValueError(f"this QR code must be at least {need / MM:.1f} mm wide (18 mm and "
                          f"{MIN_MODULE_MM} mm modules), not {size_pt / MM:.1f} mm")
-    module = size_pt / (len(matrix) + 2 * QUIET_ZONE)
     doc.save_state()
     doc.fill(WHITE)
     doc.rect(x_pt, y_pt, size_pt, size_pt, stroke=False, fill=True)
-    path = doc.path()
+    doc.fill(BLACK)
+    doc.literal(_dark_modules(matrix, x_pt, y_pt, size_pt))
+    doc.literal("f*")   # as the document's paths are filled (even-odd): the rectangles never overlap
+    doc.restore_state()
+
+
+@lru_cache(maxsize=64)
+def _dark_modules(matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: float) -> str:
+    """The dark modules as one path of rectangles merged along each row. Remembered: every build
+    of an atlas draws the same codes in the same places (a page's code is its area's)."""
+    module = size_pt / (len(matrix) + 2 * QUIET_ZONE)
     top = y_pt + size_pt - QUIET_ZONE * module
+    rects = ["n"]   # a new path, as every path the document draws begins
     for r, row in enumerate(matrix):
         y = top - (r + 1) * module
         col = 0
@@ -42,7 +54,5 @@ def draw_qr(doc: Document, matrix: QrMatrix, x_pt: float, y_pt: float, size_pt: 
             start = col
             while col < len(row) and row[col]:
                 col += 1
-            path.rect(x_pt + (QUIET_ZONE + start) * module, y, (col - start) * module, module)
-    doc.fill(BLACK)
-    doc.draw_path(path, stroke=False, fill=True)
-    doc.restore_state()
+            rects.append(f"{num(x_pt + (QUIET_ZONE + start) * module, y, (col - start) * module, module)} re")
+    return " ".join(rects)
