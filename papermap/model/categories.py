@@ -190,6 +190,28 @@ def load_categories(path: str | Path | None = None, merge: bool = False) -> Cate
     as 紙マップ's per-map layer settings, on top of the defaults)."""
     default = STYLES_DIR / "categories.toml"
     path = Path(path) if path else default
+    files = (path, default) if merge and path != default else (path,)
+    try:
+        key = (merge, *((str(f), f.read_bytes()) for f in files if f.stat().st_size <= MAX_CONFIG_BYTES))
+    except OSError:
+        key = None      # _read says what is wrong with the file
+    if key is not None and len(key) != 1 + len(files):
+        key = None      # too large: _read says so
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    categories = _load(path, default, merge)
+    if key is not None:
+        _LOADED.clear()   # one table at a time is all a build or a warm server uses
+        _LOADED[key] = categories
+    return categories
+
+
+# The last table read, by the files' contents: a warm server (papermap serve) builds again and
+# again with the same categories, and a Categories remembers how it matched OSM tags.
+_LOADED: dict[tuple, Categories] = {}
+
+
+def _load(path: Path, default: Path, merge: bool) -> Categories:
     table = _table(path)
     if merge and path != default:
         own = {raw.get("id"): raw for raw in table if isinstance(raw, dict)}
