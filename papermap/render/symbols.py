@@ -135,8 +135,15 @@ def draw_symbols(doc: Document, marks: Sequence[Mark], mono: bool) -> None:
     placed by reference; so are the tags, and the numbers go in one text object, after the
     symbols (placed symbols never overlap, so this order shows the same as symbol by symbol).
     """
-    doc.place_all([(_symbol_form(doc, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono), m.x, m.y)
-                   for m in marks])
+    kinds: dict[tuple, str] = {}   # a page has a few kinds of symbol and hundreds of symbols
+    placed = []
+    for m in marks:
+        kind = (m.shape, m.size_pt, m.colour_hex, m.mono_fill)
+        form = kinds.get(kind)
+        if form is None:
+            form = kinds[kind] = _symbol_form(doc, m.shape, m.size_pt, m.colour_hex, m.mono_fill, mono)
+        placed.append((form, m.x, m.y))
+    doc.place_all(placed)
     # the status mark over the symbol, the letter code over both (never hidden by a cross)
     doc.place_all([(status_form(doc, m.status, m.size_pt), m.x, m.y) for m in marks if m.status])
     doc.place_all([(code_form(doc, m.code, m.size_pt), m.x, m.y) for m in marks if m.code])

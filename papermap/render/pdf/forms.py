@@ -60,17 +60,18 @@ class Forms:
         goes once through the canvas's doForm, which lists it in the page's resources; the other
         references are written alongside it."""
         c = self._canvas
-        listed: set[str] = set()
+        listed: dict[str, str] = {}   # form -> its reference, once listed in the page's resources
         ops: list[str] = []
         num = self._numbers
         for name, x, y in placed:
             ops.append(f"q 1 0 0 1 {num[x]} {num[y]} cm")
-            if name in listed:
-                ops.append(f"/{xObjectName(name)} Do Q")
+            do = listed.get(name)
+            if do is not None:
+                ops.append(do)
                 continue
             c.addLiteral("\n".join(ops))
             c.doForm(name)
-            listed.add(name)
+            listed[name] = f"/{xObjectName(name)} Do Q"
             ops = ["Q"]
         if ops:
             c.addLiteral("\n".join(ops))
