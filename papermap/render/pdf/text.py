@@ -97,7 +97,7 @@ class TextCodes:
         font, doc, texts = self._font, self._doc, self._texts
         names: dict[int, str] = {}
         ops = [f"q {outline} BT 1 Tr" if outline else "q BT"]
-        state: tuple = (None, None)     # (subset, size) last set with Tf
+        subset_now = size_now = None    # the subset and size last set with Tf
         scale = fill = None             # stated for the first run: they live on after other text objects
         num = self.numbers
         for x, y, text, size, run_scale, run_fill, angle in runs:
@@ -114,13 +114,13 @@ class TextCodes:
                 ops.append(f"1 0 0 1 {num[x]} {num[y]} Tm")
             pieces = texts.get(text)
             if pieces is None:
-                pieces = texts[text] = self._pieces(text)
-            for subset, chars in pieces:
-                if state != (subset, size):
+                pieces = texts[text] = [(subset, f"({chars}) Tj") for subset, chars in self._pieces(text)]
+            for subset, shown in pieces:
+                if subset != subset_now or size != size_now:
                     if subset not in names:
                         names[subset] = font.getSubsetInternalName(subset, doc)
-                    ops.append(f"{names[subset]} {fp_str(size)} Tf")
-                    state = (subset, size)
-                ops.append(f"({chars}) Tj")
+                    ops.append(f"{names[subset]} {num[size]} Tf")
+                    subset_now, size_now = subset, size
+                ops.append(shown)
         ops.append("ET Q")
         return "\n".join(ops)
