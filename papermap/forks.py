@@ -12,8 +12,8 @@ on forever: each holds the write end of the others' task pipe, so none of them e
 from __future__ import annotations
 
 import ctypes
-import gc
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import queue

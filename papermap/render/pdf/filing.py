@@ -143,7 +143,7 @@ def file_own(doc: Document) -> None:
     """end_sheet() in the parent of a sheet with kept streams: filed as a worker's would be, so
     that one process and many make the same PDF."""
     try:
-        sheet = _sheet_of(doc, KEPT.has)
+        sheet = _sheet_of(doc)
     except _Unfileable:       # nothing drawn so far is like this; if it comes, it goes in whole
         c = doc._canvas
         for at, ops in reversed(doc._kept):
@@ -190,13 +190,14 @@ def _defined_elsewhere(doc: Document, name: str) -> None:
 
 def _capture(doc: Document) -> None:
     """end_sheet() in a worker: keep the page for the parent and start the next one."""
-    doc._sheets.append(_sheet_of(doc, KEPT.has))
+    doc._sheets.append(_sheet_of(doc))
 
 
-def _sheet_of(doc: Document, parent_has: Callable[[bytes], bool]) -> Sheet:
+def _sheet_of(doc: Document) -> Sheet:
     """The sheet on the canvas, taken off it (the canvas starts the next): its content compressed
     as what showPage() and PDFPage.setStream() make of it, then PDFZCompress, cut into a stream
-    before and after each kept run, which is compressed on its own unless ``parent_has`` it."""
+    before and after each kept run, which is compressed on its own unless the parent keeps it
+    (the store a worker inherited is a part of the parent's: kept.py)."""
     c = doc._canvas
     if c._annotationrefs or c._psCommandsBeforePage or c._psCommandsAfterPage or c._extgstate.getState():
         raise _Unfileable
@@ -204,7 +205,7 @@ def _sheet_of(doc: Document, parent_has: Callable[[bytes], bool]) -> Sheet:
     for at, ops in doc._kept:
         parts.append((b"", _packed(lines + code[start:at])))
         digest = KEPT.digest(ops)
-        parts.append((digest, None if parent_has(digest) else _packed([ops])))
+        parts.append((digest, None if KEPT.has(digest) else _packed([ops])))
         start, lines = at, []
     parts.append((b"", _packed(lines + code[start:] + [" "])))
     doc._kept.clear()
