@@ -84,6 +84,8 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> 
     front = ctx.RawValue("l", 0)            # the job this process is at
     lock = ctx.Lock()
     results = ctx.Queue()
+    if n:
+        owner[0] = -1   # the first job is this process's before any worker exists: it starts at once
     gc.freeze()   # see forked_map
     procs = [ctx.Process(target=_share, args=(key, n, window, owner, front, lock, results, w + 1, os.getpid()),
                          daemon=True) for w in range(min(workers(jobs), n) - 1)]
