@@ -137,7 +137,7 @@ def test_the_report_says_what_was_printed(tmp_path):
     assert report.placed + report.outside == report.points and report.placed > 0
     assert report.data_date == "2023-12-26 21:21 UTC" or report.data_date.startswith("2023-12-26")
     pages = [c for c in calls if c[0] == "pages"]
-    total = 1 + len(report.pages) + 2     # the overview, each map page, the two indexes at the end
+    total = 1 + 2 * len(report.pages) + 2     # the overview, each map page and its table, the two indexes
     assert pages == [("pages", done, total) for done in range(total + 1)]
 
 

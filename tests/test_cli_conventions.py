@@ -74,9 +74,9 @@ def test_pdf_to_stdout_with_plain_progress_on_stderr(tmp_path):
     # stderr is a pipe here: one plain line per stage and per page filed, the summary last
     lines = proc.stderr.splitlines()
     assert any(line.startswith("papermap: reading ") or "basemap unchanged" in line for line in lines)
-    # the overview, each map page (with its table) and each of the two indexes at the end are one drawing job
+    # the overview, each map page, its table, and each of the two indexes at the end are one drawing job
     assert [line for line in lines if line.startswith("papermap: pages ")] == [
-        f"papermap: pages {i}/7" for i in range(0, 8)]
+        f"papermap: pages {i}/11" for i in range(0, 12)]
     assert lines[-1].startswith("wrote the PDF to standard output: overview + 4 map pages")
 
 
@@ -118,7 +118,7 @@ def test_terminal_gets_a_progress_bar_with_time_left(tmp_path):
     status, err = _on_terminal([*BUILD, "-o", "t.pdf"], tmp_path)
     assert status == 0, err
     assert "papermap: basemap unchanged" in err or "papermap: reading " in err   # stages are still named
-    assert re.search(r"papermap: pages: 100%\|█+\| 7/7 \[\S+ elapsed, \S+ left\]", err), err
+    assert re.search(r"papermap: pages: 100%\|█+\| 11/11 \[\S+ elapsed, \S+ left\]", err), err
     assert "papermap: pages 1/4" not in err             # no line per page on a terminal
 
 

@@ -94,6 +94,7 @@ class AtlasFormat(SheetFormat):
         them, and give each page and the overview its QR code."""
         self._content = content
         self._by_cell = {(a.cell.row, a.cell.col): a for a in content.cells}
+        self._laid: dict[int, tuple[MapSheet, list[TableRow], str]] = {}   # see _laid_page
         pages, self._members = self.choose_pages(content)
         layer = content.overlays
         self._pages = pages
@@ -140,8 +141,9 @@ class AtlasFormat(SheetFormat):
 
     def jobs(self) -> list[Job]:
         address_only = [self._address_only] if self._content.unplaced else []
-        return ([self._overview] + [lambda page=page: self._map_page(page) for page in self._pages]
-                + address_only + [self._name_index, self._point_index])
+        pages = [job for page in self._pages
+                 for job in (lambda page=page: self._map_sheet(page), lambda page=page: self._table_sheets(page))]
+        return [self._overview] + pages + address_only + [self._name_index, self._point_index]
 
     def _name_index(self) -> list[Sheet]:
         """The index sheets at the end: places and streets first…"""
@@ -200,8 +202,36 @@ class AtlasFormat(SheetFormat):
         return legend_layout(entries, box.w * MM, box.h * MM, self._content.measure, langs[:1],
                              sizes.text(SMALL_SYMBOL_PT), sizes.legend_sizes)
 
-    def _map_page(self, page: MapPage) -> list[Sheet]:
-        """One map page and the sheets of its table: laid out in a worker when forked."""
+    def _map_sheet(self, page: MapPage) -> list[Sheet]:
+        """One map page: laid out in a worker when forked."""
+        return [self._laid_page(page, "map")[0]]
+
+    def _table_sheets(self, page: MapPage) -> list[Sheet]:
+        """The sheets of a map page's table (and of its lines and areas): a job of its own after the
+        map page's, so that the parent and the workers share the atlas in finer pieces."""
+        content, sheet = self._content, self.sheet
+        ms, rows = self._laid_page(page, "table")
+        height = table_height(sheet)
+        chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
+                              name_pt=self.sizes.table_name, body_pt=self.sizes.table_body,
+                              symbol_pt=self.sizes.table_symbol, langs=self.cfg.lang, page_label=str(page.number),
+                              sources=source_lines(rows, content.source_lines, self.cfg.lang)) if rows else []
+        sheets: list[Sheet] = [TableSheets(page, chunks)]
+        if ms.overlays.rows:
+            sheets.append(OverlayListSheets(page, listing_chunks(ms.overlays.rows, content.overlays.kinds, sheet,
+                                                                 content.measure, self.cfg.lang, self.sizes.overlay)))
+        return sheets
+
+    def _laid_page(self, page: MapPage, job: str) -> tuple[MapSheet, list[TableRow]]:
+        """The map page laid out, and its table's rows, for the page's ``job`` ("map" or "table");
+        kept between the two when one process does both, in either order (a worker takes jobs
+        from the far end), and let go after the second; a process that does only one lays the
+        page out itself."""
+        kept = self._laid.get(page.number)
+        if kept is not None:
+            if kept[2] != job:
+                del self._laid[page.number]
+            return kept[0], kept[1]
         content, sheet = self._content, self.sheet
         idx = self._members[(page.row, page.col)]
         vp = Viewport(page.window, self.frame_pt)
@@ -214,16 +244,8 @@ class AtlasFormat(SheetFormat):
         ms = replace(ms, grid=atlasnav.map_grid_refs(sheet, page.neighbours, content.measure, self.sizes.ref,
                                                      self.sizes.text(atlasnav.TAB_PT)),
                      nodata=no_data_rings(vp, content.covered))
-        height = table_height(sheet)
-        chunks = layout_table(rows, sheet.printable.w * MM, height, height, content.measure,
-                              name_pt=self.sizes.table_name, body_pt=self.sizes.table_body,
-                              symbol_pt=self.sizes.table_symbol, langs=self.cfg.lang, page_label=str(page.number),
-                              sources=source_lines(rows, content.source_lines, self.cfg.lang)) if rows else []
-        sheets: list[Sheet] = [ms, TableSheets(page, chunks)]
-        if ms.overlays.rows:
-            sheets.append(OverlayListSheets(page, listing_chunks(ms.overlays.rows, content.overlays.kinds, sheet,
-                                                                 content.measure, self.cfg.lang, self.sizes.overlay)))
-        return sheets
+        self._laid[page.number] = ms, rows, job
+        return ms, rows
 
     def _address_only(self) -> list[Sheet]:
         """The points the map data could not place, after the map pages: listed, never dropped."""

@@ -1,21 +1,22 @@
 """Sheets drawn by forked workers and filed into the PDF in order (``--jobs``).
 
-A task lays out and draws one map page and its point table. The parent draws its share of the
-tasks from the front, in order, while workers take them from the far end (forks.shared_map). A
-worker is a fork of the parent, so it has the points, the basemap and the document without
-pickling any of them. It draws onto its copy of the document and sends back each sheet's page
-streams, compressed, and its resources; the parent files them as pages, in task order, exactly
-as its canvas would have (the PDF is the same,
-byte for byte, as one drawn by a single process: tests/test_workers.py). ReportLab has no public
-way to file a page drawn elsewhere, so this reads and sets the canvas's page accumulators as
-showPage() does; the byte-for-byte test holds it to that, and version.py to the ReportLab
-versions it was tested with. All pages of a PDF share two things:
+A task lays out and draws a group of sheets (in an atlas: a map page, or its point table). The
+parent draws its share of the tasks from the front, in order, while workers take them from the
+far end (forks.shared_map). A worker is a fork of the parent, so it has the points, the basemap
+and the document without pickling any of them. It draws onto its copy of the document and sends
+back each sheet's page streams, compressed, and its resources; the parent files them as pages,
+in task order, exactly as its canvas would have (the PDF is the same, byte for byte, as one
+drawn by a single process: tests/test_workers.py). ReportLab has no public way to file a page
+drawn elsewhere, so this reads and sets the canvas's page accumulators as showPage() does; the
+byte-for-byte test holds it to that, and version.py to the ReportLab versions it was tested
+with. All pages of a PDF share these:
 
 - glyph codes: the parent reserves every character before the fork (``Document.reserve``) and a
   worker's font is frozen, so a character left out makes ReportLab raise and the parent draws
   that task itself;
-- forms: a worker notes the recipe of each form it defines (forms.py), and the parent defines the
-  ones it lacks from the same recipe before filing the sheets that place them;
+- forms: each sheet a worker draws comes back with the forms it asked for, in the order it asked,
+  and their recipes (forms.py); the parent defines the ones it lacks, in that order, before
+  filing the sheet, as it would have drawing the sheet itself, whatever order a worker drew in;
 - kept streams (kept.py): a page's basemap drawn with ``literal_kept`` is a content stream of its
   own; a worker names it by digest when the store it inherited has it, else sends it compressed
   and the parent keeps it for the next build. The parent files its own pages the same way.
