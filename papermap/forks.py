@@ -108,22 +108,10 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> 
                 yield HERE
                 continue
             while i not in waiting and procs[taker - 1].is_alive():
-                try:
-                    k, ok, value = results.get(timeout=0.2)
-                except queue.Empty:
-                    continue
-                if not ok:
-                    raise value
-                waiting[k] = value
+                _receive(results, waiting, 0.2)
             if i not in waiting:     # its worker died before it could send it (or as it did)
-                while True:          # the last words of a dead worker are still in the queue
-                    try:
-                        k, ok, value = results.get(timeout=0.05)
-                    except queue.Empty:
-                        break
-                    if not ok:
-                        raise value
-                    waiting[k] = value
+                while _receive(results, waiting, 0.05):   # the last words of a dead worker are still queued
+                    pass
             yield waiting.pop(i, LOST)
     finally:
         for p in procs:
@@ -134,6 +122,19 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> 
         results.join_thread()
         gc.unfreeze()
         del _JOBS[key]
+
+
+def _receive(results, waiting: dict[int, object], timeout: float) -> bool:
+    """One result from a shared_map worker into ``waiting`` (False when none came in time); an
+    error a job raised in the worker is raised here."""
+    try:
+        k, ok, value = results.get(timeout=timeout)
+    except queue.Empty:
+        return False
+    if not ok:
+        raise value
+    waiting[k] = value
+    return True
 
 
 def _share(key: int, n: int, window: int, owner, front, lock, results, me: int, parent: int) -> None:
