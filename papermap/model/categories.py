@@ -191,12 +191,11 @@ def load_categories(path: str | Path | None = None, merge: bool = False) -> Cate
     default = STYLES_DIR / "categories.toml"
     path = Path(path) if path else default
     files = (path, default) if merge and path != default else (path,)
-    try:
-        key = (merge, *((str(f), f.read_bytes()) for f in files if f.stat().st_size <= MAX_CONFIG_BYTES))
+    try:   # an unreadable or oversized file has no key: _read says what is wrong with it
+        key = None if any(f.stat().st_size > MAX_CONFIG_BYTES for f in files) else \
+            (merge, *((str(f), f.read_bytes()) for f in files))
     except OSError:
-        key = None      # _read says what is wrong with the file
-    if key is not None and len(key) != 1 + len(files):
-        key = None      # too large: _read says so
+        key = None
     if key is not None and key in _LOADED:
         return _LOADED[key]
     categories = _load(path, default, merge)
