@@ -448,11 +448,17 @@ finally:
 
 def serve_refresh(bench: "Bench", job_a: Job, job_b: Job) -> list[CaseResult]:
     """A points refresh through the server's warm build path, and a cold CLI build of the same
-    atlas (points B, empty cache) to compare it with."""
-    cold = bench.case("serve-refresh-cold", "cold CLI build of the serve-refresh atlas (points B)", job_b)
+    atlas (points B, empty cache) to compare it with, one of each per round: this machine's speed
+    drifts over seconds, and a ratio of two figures taken side by side cancels the drift that the
+    medians of two separate series would keep (the target is the median of the rounds' ratios)."""
+    cold = CaseResult("serve-refresh-cold", "cold CLI build of the serve-refresh atlas (points B)")
     warm = CaseResult("serve-refresh", "papermap serve: points B rebuilt in the warm worker after points A")
+    cold_pdf = bench.out / "serve-refresh-cold" / "atlas.pdf"
     for i in range(bench.runs):
-        progress(f"serve-refresh run {i + 1}/{bench.runs}")
+        progress(f"serve-refresh round {i + 1}/{bench.runs}")
+        if not bench.timed(cold, job_b, bench.fresh_cache("serve-refresh-cold", i), cold_pdf):
+            warm.skipped = "its cold CLI build failed"
+            return [cold, warm]
         folder = bench.out / "serve-refresh" / f"run-{i}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -462,11 +468,19 @@ def serve_refresh(bench: "Bench", job_a: Job, job_b: Job) -> list[CaseResult]:
                            capture_output=True, text=True, cwd=REPO, timeout=bench.timeout)
         if p.returncode != 0:
             warm.error = f"exit {p.returncode}: {p.stderr.strip()[-800:]}"
-            return [cold, warm]
+            return [bench.finish(cold, cold_pdf), warm]
         got = json.loads(p.stdout.strip().splitlines()[-1])
         warm.runs.append(Run(got["pdf_s"], None, 0, "", None))
-        progress(f"serve-refresh: PDF {got['pdf_s']:.3f} s, with sheet previews {got['with_previews_s']:.3f} s")
-    return [cold, bench.finish(warm, Path(got["pdf"]))]
+        progress(f"serve-refresh: cold CLI {cold.runs[-1].wall:.3f} s; warm PDF {got['pdf_s']:.3f} s "
+                 f"({got['pdf_s'] / cold.runs[-1].wall:.3f}×), with sheet previews {got['with_previews_s']:.3f} s")
+    return [bench.finish(cold, cold_pdf), bench.finish(warm, Path(got["pdf"]))]
+
+
+def paired_ratio(a: CaseResult, b: CaseResult) -> float | None:
+    """The median of a's run i over b's run i: for cases whose runs were taken in pairs."""
+    if len(a.runs) != len(b.runs) or not a.runs:
+        return None
+    return median(x.wall / y.wall for x, y in zip(a.runs, b.runs))
 
 
 FLOOR_IMPORTS = "import papermap.pipeline, papermap.cli.build, pyproj, reportlab.pdfgen.canvas"
@@ -683,7 +697,7 @@ def targets(results: list[CaseResult], peers: dict[str, dict] | None) -> str:
     add("refresh wall / first build wall", ratio(warm.wall, cold.wall) if cold and warm else None, 0.3)
     served, served_cold = find(results, "serve-refresh"), find(results, "serve-refresh-cold")
     add("serve refresh (warm worker, to the PDF) / cold CLI build of the same atlas",
-        ratio(served.wall, served_cold.wall) if served and served_cold else None, 0.15)
+        paired_ratio(served, served_cold) if served and served_cold else None, 0.15)
     add("10,000 points wall / 10 points wall", ratio(p10k.wall, p10.wall) if p10 and p10k else None, 2.0,
         strict=True)
     add("flat per page: draw s/map page 1:2,500 / 1:10,000",
