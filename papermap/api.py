@@ -16,6 +16,7 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TypedDict, Unpack
 
@@ -262,7 +263,7 @@ def _folder_of(path: Path, what: str) -> Path:
 
 def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike | None = None, *,
           dpi: int = DEFAULT_DPI, grid_out: PathLike | None = None, progress: Progress | None = None,
-          use_cache: bool = True, **settings: Unpack[Settings]) -> Report:
+          use_cache: bool = True, now: datetime | None = None, **settings: Unpack[Settings]) -> Report:
     """Build an atlas: an overview sheet, then map pages that tile the area at a fixed scale.
 
     Parameters
@@ -281,6 +282,8 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
         Called as ``progress(message, done=None, total=None)`` at each stage of the build.
     use_cache : bool
         Reuse a drawn basemap from the cache and store this one; False draws afresh.
+    now : datetime, optional
+        The print date on every sheet; default now, or ``SOURCE_DATE_EPOCH`` when it is set.
     **settings
         Any of the :class:`Settings` (``osm``, ``points``, ``bbox``, ``scale``, ``mono``, ``lang``…).
 
@@ -325,12 +328,12 @@ def build(out: PathLike | BinaryIO, config: Config | _config.Config | PathLike |
             _config.check_output(cfg, path)   # never write over an input (the extract, a points file…)
     files: list[Path] = []
     if target is not None and target.suffix.lower() != ".png":
-        result = build_atlas(cfg, target, progress=progress, use_cache=use_cache)
+        result = build_atlas(cfg, target, progress=progress, now=now, use_cache=use_cache)
         files.append(target)
     else:
         with scratch_folder() as tmp:   # a killed run's folder goes with the next run's
             pdf = tmp / "atlas.pdf"
-            result = build_atlas(cfg, pdf, progress=progress, use_cache=use_cache)
+            result = build_atlas(cfg, pdf, progress=progress, now=now, use_cache=use_cache)
             if target is not None:
                 files += write_pngs(pdf, target, dpi, progress)
             elif stream is not None:

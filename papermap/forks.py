@@ -36,10 +36,20 @@ def workers(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
+_FORKING = True   # False in a process that must not fork (papermap/crew.py's members)
+
+
 def can_fork(jobs: int, n: int, least: int = 2) -> bool:
     """Whether ``n`` jobs go to forked workers: more than one worker and at least ``least`` jobs,
-    where this platform can fork."""
-    return workers(jobs) >= 2 and n >= least and "fork" in multiprocessing.get_all_start_methods()
+    where this platform can fork and this process may."""
+    return (_FORKING and workers(jobs) >= 2 and n >= least
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def never_fork() -> None:
+    """From now on this process does every job itself (it has threads that make a fork unsafe)."""
+    global _FORKING
+    _FORKING = False
 
 
 def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:

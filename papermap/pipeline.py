@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from papermap import forks, settings
+from papermap import crew, forks, settings
 from papermap._files import atomic_path
 from papermap.config import Config
 from papermap.errors import InputError
@@ -263,6 +263,8 @@ def build_atlas(cfg: Config, out_path: str | Path, progress: Progress | None = N
         report.warnings.append("no OSM extract given: the atlas has a coordinate grid and no basemap")
     else:
         art = artcache.load(*place) if place else None
+        if art is None:   # a crew member (papermap/crew.py) never draws a basemap: it takes up the next build
+            crew.decline(partial(artcache.load, *place) if place else None)
         if art is not None:
             _say(progress, "basemap unchanged: using the cached drawing")
             report.art_cached, sources = True, read_sources(cfg, categories)
@@ -328,6 +330,7 @@ def place_addresses(cfg: Config, relief: ReadResult, place: tuple[Path, str] | N
 
     gazetteer = artcache.load(*place, ".gaz") if place else None
     if gazetteer is None:
+        crew.decline()    # reading the extract's names is the parent's to do (papermap/crew.py)
         gazetteer = read_gazetteer(cfg.osm)
         if place:
             artcache.store(*place, gazetteer, ".gaz")

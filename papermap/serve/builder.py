@@ -25,9 +25,13 @@ import time
 import traceback
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from papermap import forks
+from papermap.crew import Crew
 from papermap.errors import PapermapError
 
 PREVIEW_DPI = 50        # an A4 sheet is 413 x 585 pixels: a readable thumbnail, ~0.1 s a sheet
@@ -51,6 +55,7 @@ class Job:
     result: dict = field(default_factory=dict)
     created: float = field(default_factory=time.time)
     pdf_seconds: float | None = None  # from the worker taking the job to the PDF written
+    shared_jobs: int = 0              # of its sheets' jobs, those the worker's crew drew (papermap/crew.py)
 
     @property
     def pdf(self) -> Path:
@@ -96,10 +101,22 @@ def keep_art_in_memory(size: int = ART_IN_MEMORY) -> None:
     artcache.load, artcache.store = load, store
 
 
-def run_job(job: dict, events: Any) -> None:
-    """Build one job's PDF and the PNG preview of every sheet, reporting progress as events."""
+def _member_build(config: Any, now: datetime) -> None:
+    """A crew member's copy of a job's build (papermap/crew.py): into a scratch folder, since a
+    member shares the parent's sheets and never gets as far as writing a PDF."""
+    from papermap._files import scratch_folder
+    from papermap.api import build
+
+    with scratch_folder() as tmp:
+        build(tmp / "atlas.pdf", config, now=now)
+
+
+def run_job(job: dict, events: Any, team: Any = None) -> None:
+    """Build one job's PDF and the PNG preview of every sheet, reporting progress as events;
+    ``team`` (a papermap.crew.Crew) shares the drawing of the sheets."""
     from papermap.api import build
     from papermap.output.png import write_pngs
+    from papermap.pipeline import build_time
 
     job_id, folder = job["id"], Path(job["folder"])
     started = time.perf_counter()
@@ -108,7 +125,14 @@ def run_job(job: dict, events: Any) -> None:
         events.put((job_id, "progress", {"message": message, "done": done, "total": total}))
 
     try:
-        report = build(folder / "atlas.pdf", job["config"], progress=progress)
+        now = build_time()    # one print time for the parent and its crew
+        if team is not None:
+            team.begin(partial(_member_build, job["config"], now))
+        try:
+            report = build(folder / "atlas.pdf", job["config"], progress=progress, now=now)
+        finally:
+            if team is not None:
+                team.end()
         pdf_seconds = time.perf_counter() - started
         progress("previews")
         sheets = write_pngs(folder / "atlas.pdf", folder / "sheet.png", PREVIEW_DPI,
@@ -117,6 +141,7 @@ def run_job(job: dict, events: Any) -> None:
             "pages": [{"number": p.number, "bbox": p.bbox} for p in report.pages],
             "sheets": len(sheets), "points": report.points, "placed": report.placed,
             "outside": report.outside, "pdf_seconds": pdf_seconds,
+            "shared_jobs": team.shared if team is not None else 0,   # sheets drawn by the crew
             # the job's folder is the server's business: the page names files as they were uploaded
             "warnings": [w.replace(f"{folder}{os.sep}", "") for w in report.warnings]}))
     except PapermapError as exc:
@@ -136,6 +161,11 @@ def worker_main(jobs: Any, events: Any) -> None:
     keep_art_in_memory()
     keep_streams(STREAMS_IN_MEMORY_MB)
     register(None)
+    team = None
+    if forks.can_fork(0, 2):   # page workers kept from build to build: forked now, before any thread
+        gc.freeze()            # what they inherit stays out of their collections (forks.forked_map)
+        team = Crew(forks.workers(0) - 1)
+        gc.unfreeze()
     events.put((None, "ready", {}))
     parent = os.getppid()
     while True:
@@ -156,7 +186,7 @@ def worker_main(jobs: Any, events: Any) -> None:
                 traceback.print_exc(file=sys.stderr)
                 events.put((job["id"], "failed", {"error": f"internal error: {type(exc).__name__}: {exc}"}))
             continue
-        run_job(job, events)
+        run_job(job, events, team)
 
 
 # ------------------------------------------------------------------ in the server process ----
@@ -319,5 +349,6 @@ class Builder:
                 job.error = data.get("error", "")
                 job.message = "finished" if state == "done" else "failed"
                 job.pdf_seconds = data.pop("pdf_seconds", None)
+                job.shared_jobs = data.pop("shared_jobs", 0)
                 job.result = data
             self._lock.notify_all()

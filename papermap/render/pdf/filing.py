@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import zlib
 from contextlib import closing
+from functools import partial
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFError, PDFStream
 
-from papermap import forks
+from papermap import crew, forks
 from papermap.render.pdf.kept import KEPT
 
 if TYPE_CHECKING:
@@ -80,8 +81,14 @@ def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[i
     drew after all, that a worker had taken: a character was not reserved, or the worker died.
     """
     redrawn = 0
-    if forks.can_fork(jobs, len(tasks)) and doc._canvas._pageCompression and not rl_config.useA85:
-        with closing(forks.shared_map(lambda i: _draw(doc, tasks, i), len(tasks), jobs)) as results:
+    job = partial(_draw, doc, tasks)
+    if crew.member():          # a crew member (papermap serve): it shares the parent's sheets, never files its own
+        crew.serve(job, len(tasks), doc.fingerprint(len(tasks)))
+    sharing = crew.current()
+    if (sharing or forks.can_fork(jobs, len(tasks))) and doc._canvas._pageCompression and not rl_config.useA85:
+        shared = (sharing.map(job, len(tasks), doc.fingerprint(len(tasks))) if sharing
+                  else forks.shared_map(job, len(tasks), jobs))
+        with closing(shared) as results:
             for i, result in enumerate(results):
                 if result is forks.HERE or result is forks.LOST:   # the parent's share, or a dead worker's
                     tasks[i](doc)
@@ -206,13 +213,19 @@ def _sheet_of(doc: Document) -> Sheet:
     for at, ops in doc._kept:
         parts.append((b"", _packed(lines + code[start:at])))
         digest = KEPT.digest(ops)
-        parts.append((digest, None if KEPT.has(digest) else _packed([ops])))
+        if not crew.member():    # a fork's store is a part of the parent's: what it has, the parent has
+            parts.append((digest, None if KEPT.has(digest) else _packed([ops])))
+        else:                    # a crew member's is its own: it keeps what it packs, and sends it
+            packed = KEPT.get(digest) or _packed([ops])
+            KEPT.put(digest, packed)
+            parts.append((digest, packed))
         start, lines = at, []
     parts.append((b"", _packed(lines + code[start:] + [" "])))
     doc._kept.clear()
     sheet = Sheet(tuple(parts), c._formsinuse, c._colorsUsed, c._shadingUsed, c._currentPageHasImages,
                   _asked(doc) if doc._forms.recipes is not None else ())
     c._startPage()
+    c._pageNumber -= 1   # a sheet taken off, not filed: its page is counted when it is (``_file``)
     return sheet
 
 
