@@ -67,22 +67,21 @@ class Document:
         self._kept: list[tuple[int, str]] = []   # this sheet's kept runs: (where in its code, operators)
         KEPT.trim()
         self._broken = False                # a worker's task failed half-drawn: its copy is unusable
-        self._reserved = hashlib.blake2b(digest_size=24)   # of the texts reserved (``fingerprint``)
+        self._reserved: list[str] = []      # the texts reserved (``fingerprint``)
         self._size = tuple(size_pt)
 
     # -- the document as a whole --------------------------------------------------------------
     def reserve(self, texts: Iterable[str]) -> None:
         """Give every character of ``texts`` its glyph code now, before sheets are drawn apart
         (filing.py); a character left out makes a worker give its task back to the parent."""
-        texts = list(texts)
-        self._reserved = hashlib.blake2b("\0".join(texts).encode("utf8", "surrogatepass"), digest_size=24)
-        self._codes.reserve(texts)
+        self._reserved = list(texts)
+        self._codes.reserve(self._reserved)
 
     def fingerprint(self, tasks: int) -> bytes:
         """What two processes compare before sharing sheets laid out apart (papermap/crew.py):
         every text the sheets may print, the sheet size, the number of tasks, and whether
         basemaps are kept as streams of their own (which changes how a page is filed)."""
-        digest = self._reserved.copy()
+        digest = hashlib.blake2b("\0".join(self._reserved).encode("utf8", "surrogatepass"), digest_size=24)
         digest.update(repr((self._size, tasks, KEPT.on)).encode())
         return digest.digest()
 
