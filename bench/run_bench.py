@@ -437,10 +437,11 @@ try:
         job = builder.wait(builder.submit(cfg).id)
         if job.state != "done":
             raise SystemExit(job.error)
-        return job.pdf_seconds, time.perf_counter() - t0, job.pdf
+        return job.pdf_seconds, time.perf_counter() - t0, job.pdf, job.shared_jobs
     first = build(a)
-    pdf_s, total_s, pdf = build(b)
-    print(json.dumps({"first": first[1], "pdf_s": pdf_s, "with_previews_s": total_s, "pdf": str(pdf)}))
+    pdf_s, total_s, pdf, shared = build(b)
+    print(json.dumps({"first": first[1], "pdf_s": pdf_s, "with_previews_s": total_s, "pdf": str(pdf),
+                      "shared_jobs": shared}))
 finally:
     builder.stop()
 """
@@ -472,7 +473,8 @@ def serve_refresh(bench: "Bench", job_a: Job, job_b: Job) -> list[CaseResult]:
         got = json.loads(p.stdout.strip().splitlines()[-1])
         warm.runs.append(Run(got["pdf_s"], None, 0, "", None))
         progress(f"serve-refresh: cold CLI {cold.runs[-1].wall:.3f} s; warm PDF {got['pdf_s']:.3f} s "
-                 f"({got['pdf_s'] / cold.runs[-1].wall:.3f}×), with sheet previews {got['with_previews_s']:.3f} s")
+                 f"({got['pdf_s'] / cold.runs[-1].wall:.3f}×; {got['shared_jobs']} jobs drawn by its crew), "
+                 f"with sheet previews {got['with_previews_s']:.3f} s")
     return [bench.finish(cold, cold_pdf), bench.finish(warm, Path(got["pdf"]))]
 
 
