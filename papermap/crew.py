@@ -205,10 +205,10 @@ class Crew:
                 proc.kill()
 
     # -- a member's side --------------------------------------------------------------------
-    def serve(self, job: Callable[[int], object], n: int, fingerprint: bytes) -> None:
+    def serve(self, job: Callable[[int], object], n: int, fingerprint: bytes, mates: forks.Mates = None) -> None:
         """In a member that has laid out its build: take jobs until none are left, then raise
-        _Served. Takes none when the parent's jobs are not the ones laid out here; in a
-        rehearsal, draws them all for itself."""
+        _Served. Takes none when the parent's jobs are not the ones laid out here, and none of
+        whose ``mates`` (forks.mates) the parent took; in a rehearsal, draws them all for itself."""
         me, serial = _MEMBER[1], self._mine
         if self._rehearsing:
             for k in range(n):
@@ -230,7 +230,7 @@ class Crew:
                 if self._serial.value != serial or self._count.value == _OVER:
                     raise _Served
                 at = self._front.value
-                k = next((k for k in range(min(n, at + self._window) - 1, at - 1, -1) if self._owner[k] == 0), None)
+                k = forks.farthest_free(self._owner, at, min(n, at + self._window), me, mates)
                 if k is not None:
                     self._owner[k] = me
             if k is None:
@@ -285,8 +285,8 @@ class Crew:
             self._rehearsing = False
 
 
-def serve(job: Callable[[int], object], n: int, fingerprint: bytes) -> None:
+def serve(job: Callable[[int], object], n: int, fingerprint: bytes, mates: forks.Mates = None) -> None:
     """In a member: share this build's jobs with the parent (see ``Crew.serve``); never returns."""
     assert _MEMBER is not None, "serve() is for crew members"
     team, _ = _MEMBER
-    team.serve(job, n, fingerprint)
+    team.serve(job, n, fingerprint, mates)

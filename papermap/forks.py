@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Generic, TypeVar
@@ -71,11 +71,37 @@ def forked_map(job: Callable[[int], T], n: int, jobs: int) -> Iterator[T]:
         del _JOBS[key]
 
 
+Mates = tuple[tuple[int, ...], ...] | None   # for each job, the other jobs of its group (``mates``)
+
+
+def mates(groups: Sequence[int] | None) -> Mates:
+    """For each job, the other jobs of its group (``groups[i]``: job i's): jobs that lay out the
+    same thing, a map page and its table. A worker that took one of a group and then a mate
+    reuses the layout; one that takes a mate another process began lays it out again, which
+    where the parent and a worker meet made the last job the longest, and the other side wait."""
+    if groups is None:
+        return None
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    return tuple(tuple(j for j in members[g] if j != i) for i, g in enumerate(groups))
+
+
+def farthest_free(owner, at: int, end: int, me: int, mates: Mates = None) -> int | None:
+    """The last job in ``at``..``end - 1`` nobody took and whose mates nobody else took (``owner``:
+    0 nobody, else who), for worker ``me``; None when there is none."""
+    for k in range(end - 1, at - 1, -1):
+        if owner[k] == 0 and (mates is None or all(owner[j] in (0, me) for j in mates[k])):
+            return k
+    return None
+
+
 HERE = object()   # shared_map's answer when this process does the job itself: its share
 LOST = object()   # … or a job whose worker died before sending it
 
 
-def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> Iterator[object]:
+def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64,
+               mates: Mates = None) -> Iterator[object]:
     """``job(0)``, ``job(1)``, … in order, shared between this process and ``jobs - 1`` forked
     workers. For each i in turn this yields a worker's result, or ``HERE``: do job i now, here.
 
@@ -87,6 +113,7 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> 
 
     A job a worker took and did not deliver (it died: killed, out of memory) is yielded as
     ``LOST``, to be done here too. An error raised by a job in a worker is raised here.
+    ``mates`` (see ``mates``): a worker leaves a job to whoever took one of its mates.
     """
     ctx = multiprocessing.get_context("fork")
     key = _register(job)
@@ -97,7 +124,7 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64) -> 
     if n:
         owner[0] = -1   # the first job is this process's before any worker exists: it starts at once
     gc.freeze()   # see forked_map
-    procs = [ctx.Process(target=_share, args=(key, n, window, owner, front, lock, results, w + 1, os.getpid()),
+    procs = [ctx.Process(target=_share, args=(key, n, window, owner, front, lock, results, w + 1, os.getpid(), mates),
                          daemon=True) for w in range(min(workers(jobs), n) - 1)]
     try:
         for p in procs:
@@ -147,14 +174,15 @@ def _receive(results, waiting: dict[int, object], timeout: float) -> bool:
     return True
 
 
-def _share(key: int, n: int, window: int, owner, front, lock, results, me: int, parent: int) -> None:
+def _share(key: int, n: int, window: int, owner, front, lock, results, me: int, parent: int,
+           mates: Mates = None) -> None:
     """A shared_map worker: take the farthest job not taken within the window, do it, send it."""
     die_with_parent(parent)
     job = _JOBS[key]
     while True:
         with lock:
             at = front.value
-            k = next((k for k in range(min(n, at + window) - 1, at - 1, -1) if owner[k] == 0), None)
+            k = farthest_free(owner, at, min(n, at + window), me, mates)
             if k is not None:
                 owner[k] = me
         if k is None:

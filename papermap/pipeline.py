@@ -24,7 +24,7 @@ from papermap.layout.grid import Box, Cell, MapPage
 from papermap.layout.labels import Label, place_labels
 from papermap.layout.overlays import OverlayLayer, outside_warnings, project_overlays
 from papermap.layout.qr import QrMatrix, qr_matrix
-from papermap.layout.sheetformat import AtlasContent, SheetFormat, choose_format
+from papermap.layout.sheetformat import AtlasContent, SheetFormat, choose_format, job_groups
 from papermap.layout.sheets import SheetText
 from papermap.layout.viewport import Viewport
 from papermap.model.categories import Categories, load_categories
@@ -412,7 +412,7 @@ def write(fmt: SheetFormat, paper: Stationery, out_path: Path, cache_dir: Path |
         doc.reserve(fmt.texts())
         _say(progress, "pages", 0, len(sheet_jobs))
         redrawn = doc.draw_all([partial(_draw_job, job, paper) for job in sheet_jobs], jobs,
-                               lambda i: _say(progress, "pages", i + 1, len(sheet_jobs)))
+                               lambda i: _say(progress, "pages", i + 1, len(sheet_jobs)), job_groups(sheet_jobs))
         sheets = doc.sheets
         doc.finish()
     return redrawn, sheets

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from papermap.errors import InputError
-from papermap.forks import HERE, LOST, Background, forked_map, shared_map
+from papermap.forks import HERE, LOST, Background, farthest_free, forked_map, mates, shared_map
 from papermap.render.artcache import parallel_map
 
 PARENT = os.getpid()
@@ -32,12 +32,12 @@ def test_forked_map_runs_in_workers_that_inherit_what_the_job_uses():
     assert list(forked_map(lambda i: (in_a_worker(), big[i * 1000]), 5, 2)) == [(True, str(i * 1000)) for i in range(5)]
 
 
-def run_shared(job, n: int, jobs: int, here_takes: float = 0.02) -> list:
+def run_shared(job, n: int, jobs: int, here_takes: float = 0.02, groups: list[int] | None = None) -> list:
     """shared_map's answers, doing each job given back here slowly, as a real caller draws its share."""
     import time
 
     out = []
-    for i, result in enumerate(shared_map(job, n, jobs)):
+    for i, result in enumerate(shared_map(job, n, jobs, mates=mates(groups))):
         if result is HERE:
             time.sleep(here_takes)
         out.append(result)
@@ -49,6 +49,26 @@ def test_shared_map_gives_each_job_once_in_order_here_or_from_a_worker():
     assert got[0] is HERE                       # this process starts at the near end at once
     assert all(r is HERE or r == (True, i * i) for i, r in enumerate(got))
     assert sum(r is not HERE for r in got) >= 10   # two workers took from the far end meanwhile
+
+
+def test_a_worker_leaves_a_job_to_whoever_began_its_group():
+    # the parent takes job 0 before any worker exists; job 1 lays out what job 0 did (a table, its map page)
+    assert run_shared(lambda i: i, 2, 2, here_takes=0.3, groups=[1, 1]) == [HERE, HERE]
+    assert run_shared(lambda i: i, 2, 2, here_takes=0.3) == [HERE, 1]      # without groups a worker takes it
+    # a group nobody began goes to a worker whole, from the far end
+    assert run_shared(lambda i: i, 4, 2, here_takes=0.3, groups=[0, 0, 1, 1]) == [HERE, HERE, 2, 3]
+
+
+def test_mates_are_the_other_jobs_of_each_group():
+    assert mates(None) is None
+    assert mates([-1, 1, 1, 2, 2, -2]) == ((), (2,), (1,), (4,), (3,), ())
+    owner = [-1, -1, 0, 0, 0, 0]        # the parent has taken jobs 0 and 1 (page 1's map)
+    assert farthest_free(owner, 1, 6, 1, mates([-1, 1, 1, 2, 2, -2])) == 5
+    owner[5] = owner[4] = 1
+    assert farthest_free(owner, 1, 6, 1, mates([-1, 1, 1, 2, 2, -2])) == 3   # 4's mate is its own
+    owner[3] = 1
+    assert farthest_free(owner, 1, 6, 1, mates([-1, 1, 1, 2, 2, -2])) is None   # 2's mate is the parent's
+    assert farthest_free(owner, 1, 6, 1) == 2                                 # without groups it would take it
 
 
 def test_shared_map_says_which_jobs_a_dead_worker_took():

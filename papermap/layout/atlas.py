@@ -23,7 +23,7 @@ from papermap.layout.printsize import NORMAL, PrintSizes, print_sizes
 from papermap.layout.overlays import (OverlayLayer, around, kind_entries, kinds_by_page, lay_out_overlays,
                                       listing_chunks, overlay_texts, overview_legend, page_legend)
 from papermap.layout.qr import QrMatrix, qr_payload
-from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat
+from papermap.layout.sheetformat import AtlasContent, CellDrawing, Job, LaidOut, SheetFormat, grouped
 from papermap.layout.sheets import (IndexLine, IndexSheet, MapSheet, OverlayListSheets, OverviewSheet, Sheet,
                                     TableSheets)
 from papermap.layout.symbols import place_symbols
@@ -141,7 +141,7 @@ class AtlasFormat(SheetFormat):
 
     def jobs(self) -> list[Job]:
         address_only = [self._address_only] if self._content.unplaced else []
-        pages = [job for page in self._pages
+        pages = [grouped(job, page.number) for page in self._pages   # both lay the page out (``_laid_page``)
                  for job in (lambda page=page: self._map_sheet(page), lambda page=page: self._table_sheets(page))]
         return [self._overview] + pages + address_only + [self._name_index, self._point_index]
 

@@ -81,6 +81,19 @@ class LaidOut:
 Job = Callable[[], list[Sheet]]   # lays out a group of sheets; called in a worker when forked
 
 
+def grouped(job: Job, group: int) -> Job:
+    """``job``, marked as one of ``group`` (a positive number): jobs of a group lay out the same
+    thing (a map page and its table), so a worker sharing the jobs leaves one to the process that
+    began its group (forks.mates). A job not marked stands alone."""
+    job.group = group   # type: ignore[attr-defined]
+    return job
+
+
+def job_groups(jobs: list[Job]) -> list[int]:
+    """Each job's group: its mark, or a number of its own (negative) when it has none."""
+    return [getattr(job, "group", -1 - i) for i, job in enumerate(jobs)]
+
+
 class SheetFormat(ABC):
     """One way of putting the map, its points and their lists on sheets of paper."""
 

@@ -103,12 +103,15 @@ class Document:
         """Write the PDF out."""
         self._canvas.save()
 
-    def draw_all(self, tasks, jobs: int, filed: Callable[[int], None] | None = None) -> int:
+    def draw_all(self, tasks, jobs: int, filed: Callable[[int], None] | None = None,
+                 groups: list[int] | None = None) -> int:
         """Run every task (``task(document)`` draws whole sheets) in order, over ``jobs`` forked
-        workers; see filing.py. Returns how many tasks the parent drew itself after all."""
+        workers; see filing.py. Tasks of one of ``groups`` share work (a page laid out): a
+        worker leaves a task to the process that began its group. Returns how many tasks the
+        parent drew itself after all."""
         from papermap.render.pdf.filing import draw_all
 
-        return draw_all(self, tasks, jobs, filed)
+        return draw_all(self, tasks, jobs, filed, groups)
 
     # -- graphics state -----------------------------------------------------------------------
     def fill(self, colour: Colour) -> None:

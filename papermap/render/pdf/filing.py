@@ -73,7 +73,8 @@ class _Unfileable(Exception):
     """A sheet uses something the parent cannot file from a stream: links, transparency."""
 
 
-def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None) -> int:
+def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[int], None] | None = None,
+             groups: Sequence[int] | None = None) -> int:
     """Run every task onto ``doc``, in order, shared between this process and ``jobs - 1`` forked
     workers (0: all cores; forks.shared_map).
 
@@ -81,13 +82,15 @@ def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[i
     drew after all, that a worker had taken: a character was not reserved, or the worker died.
     """
     redrawn = 0
-    job = partial(_draw, doc, tasks)
+    if groups is not None and len(groups) != len(tasks):
+        raise ValueError(f"{len(groups)} groups for {len(tasks)} tasks")
+    job, mates = partial(_draw, doc, tasks), forks.mates(groups)
     if crew.member():          # a crew member (papermap serve): it shares the parent's sheets, never files its own
-        crew.serve(job, len(tasks), doc.fingerprint(len(tasks)))
+        crew.serve(job, len(tasks), doc.fingerprint(len(tasks)), mates)
     sharing = crew.current()
     if (sharing or forks.can_fork(jobs, len(tasks))) and doc._canvas._pageCompression and not rl_config.useA85:
         shared = (sharing.map(job, len(tasks), doc.fingerprint(len(tasks))) if sharing
-                  else forks.shared_map(job, len(tasks), jobs))
+                  else forks.shared_map(job, len(tasks), jobs, mates=mates))
         with closing(shared) as results:
             for i, result in enumerate(results):
                 if result is forks.HERE or result is forks.LOST:   # the parent's share, or a dead worker's
