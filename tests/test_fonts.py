@@ -38,3 +38,28 @@ def test_a_damaged_font_cache_is_parsed_again(tmp_path):
     for store in (cache / "fonts").glob("*.sealed"):
         store.write_bytes(b"not a pickle")
     assert _draw(str(cache), tmp_path / "again.pdf") == parsed
+
+
+def _one_text(out: Path, text: str) -> bytes:
+    from papermap.render.pdf import Document
+
+    doc = Document(out, (200, 100))
+    doc.text(10, 10, text, 12)
+    doc.end_sheet()
+    doc.finish()
+    return out.read_bytes()
+
+
+def test_a_font_subset_is_made_once_per_process_and_anew_for_other_glyphs(tmp_path):
+    from papermap.render.pdf import fonts
+    from pdfcheck import page_texts
+
+    fonts._MADE.clear()
+    first = _one_text(tmp_path / "first.pdf", "給水所 water")
+    assert len(fonts._MADE) == 1
+    again = _one_text(tmp_path / "again.pdf", "給水所 water")       # the same glyphs: the subset kept
+    assert again == first and len(fonts._MADE) == 1
+    other = _one_text(tmp_path / "other.pdf", "入浴施設 bath")       # other glyphs: a subset of their own
+    assert len(fonts._MADE) == 2
+    assert "入浴施設" in page_texts(tmp_path / "other.pdf")[0] and "給水所" in page_texts(tmp_path / "again.pdf")[0]
+    assert b"IPAexGothic" in other
