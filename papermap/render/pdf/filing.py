@@ -22,13 +22,18 @@ with. All pages of a PDF share these:
   and the parent keeps it for the next build. The parent files its own pages the same way.
 
 A worker that dies (killed, out of memory) costs time, not pages: the parent draws what it took.
+
+In papermap serve's build worker the workers are a crew (papermap/crew.py): forks made once,
+that lay each build out themselves and share its tasks the same way. Their documents are their
+own, not copies of the parent's, so they are checked to hold the same tasks first
+(``Document.fingerprint``), and a member's kept streams are its own: it always sends them.
 """
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from functools import partial
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from reportlab import rl_config
