@@ -10,7 +10,8 @@ them and double the memory. Jobs wait in a bounded queue and the page shows thei
 
 Why warm: the worker keeps papermap's imports, the fonts and every drawn basemap it has used
 (``keep_art_in_memory``), and each basemap page's content already compressed (``keep_streams``),
-so a rebuild after the points change draws and compresses only the points and tables.
+so a rebuild after the points change draws and compresses only the points and tables; and it
+keeps its page workers from build to build (``papermap.crew``), so none is forked cold.
 """
 from __future__ import annotations
 
@@ -111,9 +112,9 @@ def _member_build(config: Any, now: datetime) -> None:
         build(tmp / "atlas.pdf", config, now=now)
 
 
-def run_job(job: dict, events: Any, team: Any = None) -> None:
+def run_job(job: dict, events: Any, team: Crew | None = None) -> None:
     """Build one job's PDF and the PNG preview of every sheet, reporting progress as events;
-    ``team`` (a papermap.crew.Crew) shares the drawing of the sheets."""
+    ``team`` shares the drawing of the sheets."""
     from papermap.api import build
     from papermap.output.png import write_pngs
     from papermap.pipeline import build_time
