@@ -102,6 +102,7 @@ class Crew:
         """A build begins: every member runs ``call()`` (a picklable copy of the parent's own
         build), and this crew shares the build's sheets (``map``) until ``end``."""
         global _CURRENT
+        self.shared = 0
         with self._lock:
             self._serial.value += 1
             self._count.value = _WAITING
@@ -129,7 +130,6 @@ class Crew:
             yield from (forks.HERE for _ in range(n))
             return
         serial = self._serial.value
-        self.shared = 0
         with self._lock:
             self._owner[:n] = [0] * n
             if n:

@@ -163,7 +163,12 @@ def test_a_refresh_shared_with_the_crew_prints_the_pdf_one_process_prints(tmp_pa
                 team.end()
             shared.append(team.shared)
         monkeypatch.setattr(pipeline, "_draw_job", real)
-        one = build_atlas(load_config(None, settings | {"jobs": 1}), tmp_path / "one.pdf", now=NOW)
+        team.begin(partial(_member_atlas, settings | {"jobs": 1}))
+        try:       # --jobs 1 means one process, crew or not
+            one = build_atlas(load_config(None, settings | {"jobs": 1}), tmp_path / "one.pdf", now=NOW)
+        finally:
+            team.end()
+        assert team.shared == 0
         assert one.sheets == first.sheets >= 6
         assert shared[0] >= 1 and shared[1] >= 1        # the member drew some of the sheets
         expected = (tmp_path / "one.pdf").read_bytes()

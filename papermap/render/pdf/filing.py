@@ -92,7 +92,7 @@ def draw_all(doc: Document, tasks: Sequence[Task], jobs: int, filed: Callable[[i
     job, mates = partial(_draw, doc, tasks), forks.mates(groups)
     if crew.member():          # a crew member (papermap serve): it shares the parent's sheets, never files its own
         crew.serve(job, len(tasks), doc.fingerprint(len(tasks)), mates)
-    sharing = crew.current()
+    sharing = crew.current() if forks.workers(jobs) >= 2 else None   # --jobs 1: one process, crew or not
     if (sharing or forks.can_fork(jobs, len(tasks))) and doc._canvas._pageCompression and not rl_config.useA85:
         shared = (sharing.map(job, len(tasks), doc.fingerprint(len(tasks))) if sharing
                   else forks.shared_map(job, len(tasks), jobs, mates=mates))
