@@ -29,12 +29,13 @@ import os
 import queue
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from papermap import forks
 
 _WAITING = -1    # the build's jobs are not published yet
 _OVER = -2       # no jobs to take: between builds, or the build is over
-_TOOK = -1       # owner of a job the parent took
+_TOOK = -1       # owner of a job the parent took (as forks.gather marks it)
 _CAPACITY = 1 << 15   # jobs one build can share (settings.MAX_PAGES pages make fewer)
 
 _CURRENT: Crew | None = None     # in the parent: the crew that shares the build under way
@@ -137,29 +138,10 @@ class Crew:
             self._front.value = 0
             self._print.raw = fingerprint[:32].ljust(32, b"\0")
             self._count.value = n
-        waiting: dict[int, object] = {}
         try:
-            for i in range(n):
-                if not self._lock.acquire(timeout=10):   # a member killed while it held the lock
-                    self._kill()
-                    self._owner[i] = _TOOK
-                else:
-                    self._front.value = i
-                    if self._owner[i] == 0:
-                        self._owner[i] = _TOOK
-                    self._lock.release()
-                taker = self._owner[i]
-                if taker == _TOOK:
-                    yield forks.HERE
-                    continue
-                proc = self._procs[taker - 1]
-                while i not in waiting and proc is not None and proc.is_alive():
-                    self._receive(serial, waiting, 0.2)
-                if i not in waiting:      # its member died before it could send it (or as it did)
-                    while self._receive(serial, waiting, 0.05):
-                        pass
-                result = waiting.pop(i, forks.LOST)
-                self.shared += result is not forks.LOST
+            for result in forks.gather(n, self._owner, self._front, self._lock, self._procs,
+                                       partial(self._receive, serial)):
+                self.shared += result is not forks.HERE and result is not forks.LOST
                 yield result
         finally:
             with self._lock:
@@ -198,11 +180,6 @@ class Crew:
         proc.start()
         theirs.close()
         self._calls[w], self._procs[w] = mine, proc
-
-    def _kill(self) -> None:
-        for proc in self._procs:
-            if proc is not None and proc.is_alive():
-                proc.kill()
 
     # -- a member's side --------------------------------------------------------------------
     def serve(self, job: Callable[[int], object], n: int, fingerprint: bytes, mates: forks.Mates = None) -> None:

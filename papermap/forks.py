@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from concurrent.futures.process import BrokenProcessPool
 from typing import Generic, TypeVar
 
@@ -129,27 +130,7 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64,
     try:
         for p in procs:
             p.start()
-        waiting: dict[int, object] = {}
-        for i in range(n):
-            if not lock.acquire(timeout=10):   # a worker killed while it held the lock: go on alone
-                for p in procs:
-                    p.kill()
-                owner[i] = -1
-            else:
-                front.value = i
-                if owner[i] == 0:
-                    owner[i] = -1
-                lock.release()
-            taker = owner[i]
-            if taker == -1:
-                yield HERE
-                continue
-            while i not in waiting and procs[taker - 1].is_alive():
-                _receive(results, waiting, 0.2)
-            if i not in waiting:     # its worker died before it could send it (or as it did)
-                while _receive(results, waiting, 0.05):   # the last words of a dead worker are still queued
-                    pass
-            yield waiting.pop(i, LOST)
+        yield from gather(n, owner, front, lock, procs, partial(_receive, results))
     finally:
         for p in procs:
             if p.is_alive():
@@ -159,6 +140,37 @@ def shared_map(job: Callable[[int], T], n: int, jobs: int, window: int = 64,
         results.join_thread()
         gc.unfreeze()
         del _JOBS[key]
+
+
+def gather(n: int, owner, front, lock, procs: list, receive: Callable[[dict[int, object], float], bool]
+           ) -> Iterator[object]:
+    """This process's side of sharing jobs 0..n-1 with ``procs`` (worker w is ``procs[w - 1]``,
+    None when there is none): for each job in order, ``HERE`` when it takes it (``owner`` -1),
+    else the result its worker sent (``receive(waiting, timeout)`` files results by job), or
+    ``LOST`` when that worker died first. ``front`` tells the workers where this process is."""
+    waiting: dict[int, object] = {}
+    for i in range(n):
+        if not lock.acquire(timeout=10):   # a worker killed while it held the lock: go on alone
+            for p in procs:
+                if p is not None:
+                    p.kill()
+            owner[i] = -1
+        else:
+            front.value = i
+            if owner[i] == 0:
+                owner[i] = -1
+            lock.release()
+        taker = owner[i]
+        if taker == -1:
+            yield HERE
+            continue
+        proc = procs[taker - 1]
+        while i not in waiting and proc is not None and proc.is_alive():
+            receive(waiting, 0.2)
+        if i not in waiting:     # its worker died before it could send it (or as it did)
+            while receive(waiting, 0.05):   # the last words of a dead worker are still queued
+                pass
+        yield waiting.pop(i, LOST)
 
 
 def _receive(results, waiting: dict[int, object], timeout: float) -> bool:
