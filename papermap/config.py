@@ -5,7 +5,7 @@ import math
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,6 +45,14 @@ class Config:
     sheets: str = "2x2"                                    # poster: sheets across x down, e.g. "3x3"
     scale_given: bool = field(default=False, compare=False)  # scale set by the user, not the default (poster)
     config_file: Path | None = field(default=None, compare=False)  # the file this came from, if any
+
+
+def changed(cfg: Config, **changes) -> Config:
+    """``cfg`` with ``changes``, as a plain Config: a sheet format settling a setting of its own
+    (the scale from ``radius``). Not ``dataclasses.replace`` on ``cfg`` itself, which calls its
+    class with every field: ``papermap.Config`` takes only the settings a user gives, and would
+    refuse the ones a build notes for itself (``scale_given``, ``config_file``)."""
+    return replace(Config(**{f.name: getattr(cfg, f.name) for f in fields(Config)}), **changes)
 
 
 def parse_bbox(value, where: str = "bbox") -> tuple[float, float, float, float]:

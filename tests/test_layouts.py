@@ -162,6 +162,22 @@ def test_around_a_kind_of_point_and_a_kind_that_does_not_exist(tmp_path):
         _build(tmp_path, name="x.pdf", around="volcano", osm_points=False, bbox=SMALL_BBOX)
 
 
+def test_around_from_the_command_line_with_a_shelter_list_that_is_also_among_the_points(tmp_path, capsys):
+    """The CLI goes through papermap.build: ``--around FILE --radius M`` once failed there with
+    "unknown setting 'scale_given'". A shelter list also among ``--points`` is merged with its
+    copies (the first file's name kept), and still gets its pages."""
+    from papermap.cli import main
+
+    shelters = tmp_path / "baths.csv"
+    shelters.write_text("id,category,name,lat,lon\nb1,bath,銭湯 モナコ,43.7360,7.4215\n", encoding="utf-8")
+    out = tmp_path / "around.pdf"
+    assert main(["build", "--osm", str(MONACO), "--bbox", SMALL_BBOX, "--points", str(RELIEF), "--no-osm-points",
+                 "--around", str(shelters), "--radius", "200", "--jobs", "1", "--quiet", "-o", str(out)]) == 0
+    texts = page_texts(out)
+    assert len(texts) == 1 and "銭湯 モナコ — " in texts[0]     # one sheet, titled with the shelter
+    assert "unknown setting" not in capsys.readouterr().err
+
+
 # -- auto --------------------------------------------------------------------------------------------
 
 def test_auto_says_which_layout_it_chose(tmp_path, capsys):

@@ -11,12 +11,12 @@ one at which the nearer edge of the page is at least ``radius`` metres from its 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from papermap.config import changed
 from papermap.errors import InputError
 from papermap.layout.atlas import _inside
 from papermap.layout.grid import Box, MapPage, ground_size
@@ -26,6 +26,7 @@ from papermap.layout.sheets import Sheet
 
 if TYPE_CHECKING:
     from papermap.config import Config
+    from papermap.model.points import Point
 
 ROUND_SCALES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5)   # times a power of ten
 CLUSTER = 0.2          # points nearer than this share of the radius get one page between them
@@ -59,10 +60,10 @@ class AroundFormat(OneSheetFormat):
     def __init__(self, cfg: Config) -> None:
         layout = listed_layout(cfg.paper, cfg.orientation)
         if cfg.radius is not None:
-            cfg = replace(cfg, scale=scale_for_radius(cfg.radius, min(layout.map.w, layout.map.h)))
+            cfg = changed(cfg, scale=scale_for_radius(cfg.radius, min(layout.map.w, layout.map.h)))
         around = str(cfg.around)
         if Path(around).is_file() and Path(around) not in cfg.points:   # a points file is read as points too
-            cfg = replace(cfg, points=[*cfg.points, Path(around)])
+            cfg = changed(cfg, points=[*cfg.points, Path(around)])
         super().__init__(cfg)
         self._titles: dict[int, str] = {}
         self._centres: dict[int, np.ndarray] = {}
@@ -77,7 +78,7 @@ class AroundFormat(OneSheetFormat):
         kind it names."""
         around = str(self.cfg.around)
         if Path(around).is_file():
-            found = [i for i, p in enumerate(content.points) if Path(p.source).resolve() == Path(around).resolve()]
+            found = [i for i, p in enumerate(content.points) if _reported_in(p, Path(around).resolve())]
             what = f"no usable point in {around}"
         else:
             kind = content.categories.resolve(around)
@@ -117,6 +118,15 @@ class AroundFormat(OneSheetFormat):
         cells = [a for a in self._content.cells if _crosses(a.cell.window, page.window)]
         title = f"{self._titles[page.number]} — {self._content.info.title}"
         return self.listed_sheet(page, cells, True, title, self._centres[page.number])
+
+
+def _reported_in(point: Point, file: Path) -> bool:
+    """Whether ``file`` reported ``point``: as its source, or as one of the reports merged into
+    it (model/dedupe.py), since a shelter list passed to ``--around`` may also be among the
+    points files, and the merged point keeps the first file's name."""
+    sources = [point.source] + [merged.rpartition("#")[0] for merged in point.extra.get("merged", "").split("; ")
+                                if merged]
+    return any(Path(source).resolve() == file for source in sources)
 
 
 def _crosses(a: Box, b: Box) -> bool:
