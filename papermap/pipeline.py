@@ -347,12 +347,12 @@ def place_addresses(cfg: Config, relief: ReadResult, place: tuple[Path, str] | N
 
 def projected(relief: ReadResult, epsg: int) -> np.ndarray:
     """The points in the basemap's metric CRS, a row per point."""
-    from pyproj import Transformer
+    from papermap.model.basemap import transformer
 
     lonlat = np.array([(p.lon, p.lat) for p in relief.points], dtype=float).reshape(-1, 2)
     if not len(lonlat):
         return lonlat
-    to_proj = Transformer.from_crs(4326, epsg, always_xy=True)
+    to_proj = transformer(4326, epsg)
     return np.column_stack(to_proj.transform(lonlat[:, 0], lonlat[:, 1]))
 
 
@@ -360,18 +360,18 @@ def projected_overlays(overlays: list[Overlay], epsg: int) -> OverlayLayer | Non
     """The lines and areas in the basemap's metric CRS; None when there are none."""
     if not overlays:
         return None
-    from pyproj import Transformer
+    from papermap.model.basemap import transformer
 
-    to_proj = Transformer.from_crs(4326, epsg, always_xy=True)
+    to_proj = transformer(4326, epsg)
     return project_overlays(overlays, load_overlay_kinds(),
                             lambda a: np.column_stack(to_proj.transform(a[:, 0], a[:, 1])))
 
 
 def lonlat_box(epsg: int, window: Box) -> tuple[float, float, float, float]:
     """A projected window as W, S, E, N degrees (the box around its corners)."""
-    from pyproj import Transformer
+    from papermap.model.basemap import transformer
 
-    to_lonlat = Transformer.from_crs(epsg, 4326, always_xy=True)
+    to_lonlat = transformer(epsg, 4326)
     xs, ys = to_lonlat.transform([window[0], window[2], window[0], window[2]],
                                  [window[1], window[1], window[3], window[3]])
     return (min(xs), min(ys), max(xs), max(ys))

@@ -50,13 +50,15 @@ def _one_text(out: Path, text: str) -> bytes:
     return out.read_bytes()
 
 
-def test_a_font_subset_is_made_once_per_process_and_anew_for_other_glyphs(tmp_path):
+def test_a_font_subset_is_made_and_compressed_once_per_process_and_anew_for_other_glyphs(tmp_path):
     from papermap.render.pdf import fonts
     from pdfcheck import page_texts
 
     fonts._MADE.clear()
     first = _one_text(tmp_path / "first.pdf", "給水所 water")
     assert len(fonts._MADE) == 1
+    (made,) = fonts._MADE.values()
+    assert made.packed is not None          # compressed once, when the first PDF was written
     again = _one_text(tmp_path / "again.pdf", "給水所 water")       # the same glyphs: the subset kept
     assert again == first and len(fonts._MADE) == 1
     other = _one_text(tmp_path / "other.pdf", "入浴施設 bath")       # other glyphs: a subset of their own

@@ -86,13 +86,11 @@ class Document:
         return digest.digest()
 
     def end_sheet(self) -> None:
-        """The sheet is done: file it and start the next."""
-        if self._kept:
-            from papermap.render.pdf.filing import file_own
+        """The sheet is done: file it, its content compressed now rather than on save (filing.py),
+        and start the next."""
+        from papermap.render.pdf.filing import file_own
 
-            file_own(self)
-        else:
-            self._canvas.showPage()
+        file_own(self)
 
     @property
     def sheets(self) -> int:

@@ -40,7 +40,7 @@ from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFError, PDFStream
 
 from papermap import crew, forks
-from papermap.render.pdf.kept import KEPT
+from papermap.render.pdf.kept import COMPRESSED, KEPT
 
 if TYPE_CHECKING:
     from papermap.render.pdf.document import Document
@@ -60,18 +60,6 @@ class Sheet(NamedTuple):
     shading: dict
     images: int
     asked: tuple     # the recipe of every form the sheet asked for, in the order it asked
-
-
-class _Compressed:
-    """A stream filter for content the worker has compressed already: it only names the filter."""
-
-    pdfname = "FlateDecode"
-
-    def encode(self, data: bytes) -> bytes:
-        return data
-
-
-_COMPRESSED = _Compressed()
 
 
 class _Unfileable(Exception):
@@ -150,14 +138,16 @@ def _file(doc: Document, sheet: Sheet) -> None:
             else:
                 KEPT.put(digest, data)
         # the stream ReportLab would compress on save, compressed already
-        streams.append(PDFStream(content=data, filters=[_COMPRESSED]))
+        streams.append(PDFStream(content=data, filters=[COMPRESSED]))
     page = c._doc.Pages.pages[-1]
     page.Contents = streams[0] if len(streams) == 1 else PDFArray([c._doc.Reference(s) for s in streams])
 
 
 def file_own(doc: Document) -> None:
-    """end_sheet() in the parent of a sheet with kept streams: filed as a worker's would be, so
-    that one process and many make the same PDF."""
+    """end_sheet() in the parent: the sheet filed as a worker's would be, so that one process and
+    many make the same PDF. Its content is compressed now, not on save: while workers still
+    draw (save is the one step after the sheets that no worker can share), and a long atlas
+    holds each finished page compressed rather than as text."""
     try:
         sheet = _sheet_of(doc)
     except _Unfileable:       # nothing drawn so far is like this; if it comes, it goes in whole

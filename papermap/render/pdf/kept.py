@@ -65,6 +65,19 @@ class KeptStreams:
 KEPT = KeptStreams()
 
 
+class _Compressed:
+    """The filter of a stream whose content is compressed already (a kept stream, a worker's
+    page, a font subset made before): it only names the filter, as PDFZCompress would."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data: bytes) -> bytes:
+        return data
+
+
+COMPRESSED = _Compressed()
+
+
 def keep_streams(megabytes: float) -> None:
     """Keep up to ``megabytes`` of compressed basemap streams in this process from build to build
     (0: none, the default). For long-lived processes that rebuild the same pages: papermap serve."""
