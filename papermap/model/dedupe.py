@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,10 +36,22 @@ _NameKey = tuple[str, tuple[str, ...]]
 
 def _name_key(name: str) -> _NameKey:
     """What names are compared by: width, case, spaces and separators ignored ("尾道 みなと館" ==
-    "尾道みなと館", "ＵＲＡ" == "ura"), and the numbers in the name."""
+    "尾道みなと館", "ＵＲＡ" == "ura"), and the numbers in the name. Remembered, up to a name's
+    usual length: most names meet several neighbours, and a refresh of the points (papermap
+    serve) has the same names."""
+    return _remembered_key(name) if len(name) <= _REMEMBERED_NAME else _key_of(name)
+
+
+_REMEMBERED_NAME = 200   # longer names are keyed each time: the cache holds short strings only
+
+
+def _key_of(name: str) -> _NameKey:
     norm = "".join(unicodedata.normalize("NFKC", name).casefold().split()).translate(_SEPARATORS)
     norm = norm[:MAX_NAME_COMPARED]
     return norm, tuple(_NUMBERED.findall(norm))
+
+
+_remembered_key = lru_cache(maxsize=1 << 14)(_key_of)
 
 
 def names_alike(a: str, b: str) -> bool:
@@ -131,7 +143,7 @@ def merge_duplicates(points: list[Point]) -> list[Point]:
             i = parent[i]
         return i
 
-    key = cache(_name_key)  # most names meet several neighbours
+    key = _name_key
     # the same report repeated (one row pasted many times): one group at once, in linear time,
     # and only its first copy goes on to be compared with the neighbours
     first_copy: dict[tuple, int] = {}
