@@ -61,3 +61,37 @@ def test_the_scan_finds_each_way_in():
     }
     for source, count in planted.items():
         assert len(offences(source, "planted")) == count, source
+
+
+def test_a_save_with_its_words_remembered_writes_reportlabs_own_bytes(tmp_path, monkeypatch):
+    """render/pdf/saving.py encodes recurring names and words once per save: the PDF must be the
+    one ReportLab writes by itself, byte for byte, on a first save and on later ones (the table
+    warm), and ReportLab's own formatters must be back in place after each save."""
+    from contextlib import nullcontext
+    from datetime import datetime, timezone
+
+    from reportlab.pdfbase import pdfdoc
+
+    import papermap.render.pdf.document as document
+    from conftest import MONACO
+    from papermap.config import load_config
+    from papermap.pipeline import build_atlas
+    from papermap.render.pdf import saving
+
+    cfg = load_config(None, {"osm": str(MONACO), "bbox": "7.415,43.728,7.435,43.745", "jobs": 1,
+                             "points": [str(REPO / "tests" / "fixtures" / "points" / "monaco_relief.csv")]})
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+    def saved(name: str) -> bytes:
+        build_atlas(cfg, tmp_path / name, now=now, use_cache=False)
+        assert pdfdoc.format is saving._reportlab_format
+        assert pdfdoc.PDFDictionary.format is saving._reportlab_format_dictionary
+        return (tmp_path / name).read_bytes()
+
+    saving._words.clear()
+    saving._names.clear()
+    first, again = saved("first.pdf"), saved("again.pdf")    # the table empty, then warm
+    assert saving._names and saving._words
+    monkeypatch.setattr(document, "remembered_words", nullcontext)
+    reportlab_alone = saved("reportlab.pdf")
+    assert first == again == reportlab_alone

@@ -22,6 +22,7 @@ from papermap.render.pdf.colour import BLACK, Colour, colour_op
 from papermap.render.pdf.fonts import register, text_width
 from papermap.render.pdf.forms import Forms
 from papermap.render.pdf.kept import KEPT
+from papermap.render.pdf.saving import remembered_words
 from papermap.render.pdf.text import Run, TextCodes
 from papermap.render.pdf.version import check_reportlab
 from papermap.settings import MIN_FONT_PT
@@ -98,8 +99,9 @@ class Document:
         return self._canvas.getPageNumber() - 1
 
     def finish(self) -> None:
-        """Write the PDF out."""
-        self._canvas.save()
+        """Write the PDF out (its recurring words encoded once: saving.py)."""
+        with remembered_words():
+            self._canvas.save()
 
     def draw_all(self, tasks, jobs: int, filed: Callable[[int], None] | None = None,
                  groups: list[int] | None = None) -> int:
